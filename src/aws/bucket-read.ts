@@ -1,0 +1,228 @@
+import {
+  GetBucketLocationCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  type BucketExistence,
+  type BucketState,
+  normalizeLocation,
+  type PublicAccessBlock,
+} from '../core/bucket-state.js';
+import {
+  type AwsCallContext,
+  awsCall,
+  awsErrorName,
+  isAccessDenied,
+  isNotFound,
+  translateAwsError,
+} from './errors.js';
+
+/**
+ * One small function per read. "Not configured" answers (no policy, no ownership controls, ...)
+ * become `undefined`; every other failure is translated by awsCall. `owner` is passed as
+ * ExpectedBucketOwner so that S3 itself refuses to answer about another account's bucket.
+ */
+function ownerParam(owner: string | undefined) {
+  return owner ? { ExpectedBucketOwner: owner } : {};
+}
+
+async function absentOn<T>(
+  names: string[],
+  ctx: AwsCallContext,
+  fn: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (names.includes(awsErrorName(err))) return undefined;
+    throw translateAwsError(err, ctx);
+  }
+}
+
+export type HeadResult =
+  | { status: 'found'; region: string | undefined }
+  | { status: 'not-found' }
+  | { status: 'forbidden' };
+
+export async function headBucket(s3: S3Client, bucket: string, owner?: string): Promise<HeadResult> {
+  try {
+    const out = await s3.send(new HeadBucketCommand({ Bucket: bucket, ...ownerParam(owner) }));
+    return { status: 'found', region: out.BucketRegion };
+  } catch (err) {
+    if (isNotFound(err)) return { status: 'not-found' };
+    if (isAccessDenied(err)) return { status: 'forbidden' };
+    return awsCall({ operation: 'HeadBucket', action: 's3:ListBucket', resource: bucket }, () =>
+      Promise.reject(err),
+    );
+  }
+}
+
+/** Whether `bucket` is among the caller's own buckets (ListBuckets lists only buckets you own). */
+export async function ownsBucket(s3: S3Client, bucket: string): Promise<boolean> {
+  let token: string | undefined;
+  do {
+    const out = await awsCall({ operation: 'ListBuckets', action: 's3:ListAllMyBuckets' }, () =>
+      s3.send(new ListBucketsCommand({ Prefix: bucket, ...(token ? { ContinuationToken: token } : {}) })),
+    );
+    if (out.Buckets?.some((b) => b.Name === bucket)) return true;
+    token = out.ContinuationToken;
+  } while (token);
+  return false;
+}
+
+export async function getBucketRegion(s3: S3Client, bucket: string, owner?: string): Promise<string> {
+  const out = await awsCall(
+    { operation: 'GetBucketLocation', action: 's3:GetBucketLocation', resource: bucket },
+    () => s3.send(new GetBucketLocationCommand({ Bucket: bucket, ...ownerParam(owner) })),
+  );
+  return normalizeLocation(out.LocationConstraint);
+}
+
+export async function getObjectOwnership(
+  s3: S3Client,
+  bucket: string,
+  owner?: string,
+): Promise<string | undefined> {
+  const out = await absentOn(
+    ['OwnershipControlsNotFoundError'],
+    { operation: 'GetBucketOwnershipControls', action: 's3:GetBucketOwnershipControls', resource: bucket },
+    () => s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket, ...ownerParam(owner) })),
+  );
+  return out?.OwnershipControls?.Rules?.[0]?.ObjectOwnership;
+}
+
+export async function getPublicAccessBlock(
+  s3: S3Client,
+  bucket: string,
+  owner?: string,
+): Promise<PublicAccessBlock | undefined> {
+  const out = await absentOn(
+    ['NoSuchPublicAccessBlockConfiguration'],
+    { operation: 'GetPublicAccessBlock', action: 's3:GetBucketPublicAccessBlock', resource: bucket },
+    () => s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket, ...ownerParam(owner) })),
+  );
+  const c = out?.PublicAccessBlockConfiguration;
+  if (!c) return undefined;
+  return {
+    BlockPublicAcls: c.BlockPublicAcls === true,
+    IgnorePublicAcls: c.IgnorePublicAcls === true,
+    BlockPublicPolicy: c.BlockPublicPolicy === true,
+    RestrictPublicBuckets: c.RestrictPublicBuckets === true,
+  };
+}
+
+export async function getBucketPolicyText(
+  s3: S3Client,
+  bucket: string,
+  owner?: string,
+): Promise<string | undefined> {
+  const out = await absentOn(
+    ['NoSuchBucketPolicy'],
+    { operation: 'GetBucketPolicy', action: 's3:GetBucketPolicy', resource: bucket },
+    () => s3.send(new GetBucketPolicyCommand({ Bucket: bucket, ...ownerParam(owner) })),
+  );
+  return out?.Policy;
+}
+
+export async function bucketHasObjects(s3: S3Client, bucket: string, owner?: string): Promise<boolean> {
+  const out = await awsCall({ operation: 'ListObjectsV2', action: 's3:ListBucket', resource: bucket }, () =>
+    s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, ...ownerParam(owner) })),
+  );
+  return (out.KeyCount ?? out.Contents?.length ?? 0) > 0;
+}
+
+export interface NewestObject {
+  key: string;
+  lastModified: Date;
+  count: number;
+}
+
+/** Walks the whole listing (1,000 keys a page) to find the most recently written object. */
+export async function newestObject(
+  s3: S3Client,
+  bucket: string,
+  owner?: string,
+  prefix?: string,
+): Promise<NewestObject | undefined> {
+  let newest: NewestObject | undefined;
+  let count = 0;
+  let token: string | undefined;
+  do {
+    const out = await awsCall({ operation: 'ListObjectsV2', action: 's3:ListBucket', resource: bucket }, () =>
+      s3.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          ...(prefix ? { Prefix: prefix } : {}),
+          ...(token ? { ContinuationToken: token } : {}),
+          ...ownerParam(owner),
+        }),
+      ),
+    );
+    for (const o of out.Contents ?? []) {
+      if (!o.Key || !o.LastModified) continue;
+      count++;
+      if (!newest || o.LastModified > newest.lastModified)
+        newest = { key: o.Key, lastModified: o.LastModified, count: 0 };
+    }
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (token);
+  return newest ? { ...newest, count } : undefined;
+}
+
+/** A read that answers AccessDenied is recorded rather than fatal, so one missing permission doesn't hide the rest. */
+async function tolerant<T>(denied: string[], action: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    const root = (err as { cause?: unknown }).cause ?? err;
+    if (isAccessDenied(root)) {
+      denied.push(action);
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+export interface ReadOptions {
+  /** The caller's account id, sent as ExpectedBucketOwner. */
+  owner?: string | undefined;
+  /** Also ask ListBuckets whether the caller owns the bucket (setup needs this; verify does not). */
+  checkOwnership?: boolean;
+  /** Also ask whether the bucket holds objects. */
+  checkObjects?: boolean;
+}
+
+/** Everything setup and verify need to know about a bucket, read in one parallel round. */
+export async function readBucketState(
+  s3: S3Client,
+  bucket: string,
+  opts: ReadOptions = {},
+): Promise<BucketState> {
+  const denied: string[] = [];
+  const [head, owned] = await Promise.all([
+    headBucket(s3, bucket, opts.owner),
+    opts.checkOwnership ? ownsBucket(s3, bucket) : Promise.resolve(undefined),
+  ]);
+  let existence: BucketExistence;
+  if (head.status === 'not-found') existence = 'not-found';
+  else if (owned === false) existence = 'exists-not-yours';
+  else if (head.status === 'forbidden') existence = 'forbidden';
+  else existence = 'yours';
+  if (existence !== 'yours') return { bucket, existence, denied };
+
+  const o = opts.owner;
+  const [region, objectOwnership, publicAccessBlock, policyText, hasObjects] = await Promise.all([
+    tolerant(denied, 's3:GetBucketLocation', () => getBucketRegion(s3, bucket, o)),
+    tolerant(denied, 's3:GetBucketOwnershipControls', () => getObjectOwnership(s3, bucket, o)),
+    tolerant(denied, 's3:GetBucketPublicAccessBlock', () => getPublicAccessBlock(s3, bucket, o)),
+    tolerant(denied, 's3:GetBucketPolicy', () => getBucketPolicyText(s3, bucket, o)),
+    opts.checkObjects ? tolerant(denied, 's3:ListBucket', () => bucketHasObjects(s3, bucket, o)) : undefined,
+  ]);
+  return { bucket, existence, region, objectOwnership, publicAccessBlock, policyText, hasObjects, denied };
+}

@@ -1,0 +1,5 @@
+/** The library surface: the policy model and the JSON schemas of every `--json` document. */
+export * from './core/bucket-name.js';
+export * from './core/policy.js';
+export * from './core/vendor.js';
+export { ExitCode } from './errors.js';
