@@ -13,7 +13,7 @@ function visibleWidth(s: string): number {
   return stripVTControlCharacters(s).length;
 }
 
-function fit(cell: string, width: number, max: number): string {
+function fitCell(cell: string, width: number, max: number): string {
   let out = cell;
   if (visibleWidth(out) > max) {
     const plain = stripVTControlCharacters(out);
@@ -34,7 +34,7 @@ export function renderTable(rows: string[][], opts: TableOptions = {}): string {
   return all
     .map((r) =>
       widths
-        .map((w, i) => fit(r[i] ?? '', i === cols - 1 ? 0 : w, max))
+        .map((w, i) => fitCell(r[i] ?? '', i === cols - 1 ? 0 : w, max))
         .join(gap)
         .trimEnd(),
     )
