@@ -1,0 +1,96 @@
+// Starts and stops moto_server (the S3/STS emulator) on a free loopback port.
+// Shared by the integration tests, the demo and the benchmarks, so all of them launch it the same way.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+
+/**
+ * @typedef {object} MotoServer
+ * @property {string} endpoint  http://127.0.0.1:PORT
+ * @property {number} pid
+ * @property {string} logFile   where moto's request log goes
+ * @property {() => Promise<void>} stop
+ */
+
+/** @returns {Promise<number>} a free port on 127.0.0.1, found by binding port 0 */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() =>
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no free port')),
+      );
+    });
+  });
+}
+
+/** @returns {string} the path of moto_server, or throws saying how to get it */
+export function findMotoServer() {
+  const found = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' });
+  const path = found.stdout.trim();
+  if (found.status !== 0 || !path) {
+    throw new Error(
+      'moto_server was not found on PATH. It is the local S3/STS emulator (moto 5, `pip install "moto[server]"`) that the tests and the demo need.',
+    );
+  }
+  return path;
+}
+
+/**
+ * @param {string} endpoint
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {number} timeoutMs
+ */
+async function waitUntilUp(endpoint, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited early with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`);
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`moto_server did not answer at ${endpoint} within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts moto_server on a free 127.0.0.1 port. Its request log goes to a file: moto writes a line per
+ * request to stderr and would block on a pipe nobody reads.
+ * @param {string} logFile
+ * @returns {Promise<MotoServer>}
+ */
+export async function startMoto(logFile) {
+  const bin = findMotoServer();
+  const port = await freePort();
+  mkdirSync(dirname(logFile), { recursive: true });
+  const fd = openSync(logFile, 'a');
+  const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilUp(endpoint, child, 20_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  const pid = /** @type {number} */ (child.pid);
+  const stop = () =>
+    /** @type {Promise<void>} */ (
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        process.kill(pid, 'SIGTERM');
+        setTimeout(() => {
+          if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
+        }, 3000).unref();
+      })
+    );
+  return { endpoint, pid, logFile, stop };
+}
