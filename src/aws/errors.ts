@@ -87,7 +87,7 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): CliError {
       hint: 'To fix: pass --profile <name> (or set AWS_PROFILE), run `aws configure`, or `aws sso login --profile <name>`.',
     });
   }
-  if (name === 'TokenProviderError' || /sso.*(expired|refresh)|token.*expired/i.test(message)) {
+  if (name === 'TokenProviderError' || /\bsso\b.*(expired|refresh)/i.test(message)) {
     return new CliError('Your AWS SSO session has expired.', {
       ...opts,
       hint: `To fix: ${loginHint(ctx.profile)}.`,
