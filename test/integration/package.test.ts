@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv } from '../helpers/run-cli.js';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Packs the package as `npm publish` would and installs the tarball into an empty folder, so this is
+ * what `npx prophecy-audit` runs on a user's machine. --ignore-scripts: dist/ is already built by
+ * `npm test`, and rebuilding it here would race the other test files that run it.
+ */
+describe('the packed npm tarball', () => {
+  let work: string;
+  let tarball: string;
+  let files: string[];
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'prophecy-audit-pack-'));
+    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
+      cwd: ROOT,
+    });
+    const [info] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+    tarball = join(work, info.filename);
+    files = info.files.map((f) => f.path);
+    await run('npm', ['init', '-y'], { cwd: work });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: work });
+  }, 180_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('holds only what runs: dist, bin, README, LICENSE, package.json', () => {
+    expect(files).toContain('bin/prophecy-audit.js');
+    expect(files).toContain('dist/cli.js');
+    expect(files).toContain('README.md');
+    expect(files).toContain('LICENSE');
+    expect(files).toContain('package.json');
+    const stray = files.filter((f) => !/^(dist\/|bin\/|README\.md$|LICENSE$|package\.json$)/.test(f));
+    expect(stray).toEqual([]);
+  });
+
+  it('runs `npx prophecy-audit --help` from an empty project', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'prophecy-audit', '--help'], {
+      cwd: work,
+      env: cliEnv(undefined),
+    });
+    expect(stdout).toMatch(/Usage: prophecy-audit/);
+    expect(stdout).toMatch(/policy/);
+  });
+
+  it('runs `policy print` from the installed package', async () => {
+    const { stdout } = await run(
+      'npx',
+      ['--no-install', 'prophecy-audit', 'policy', 'print', '--suffix', 'acme'],
+      {
+        cwd: work,
+        env: cliEnv(undefined),
+      },
+    );
+    expect(JSON.parse(stdout).Statement[0].Resource).toEqual([
+      'arn:aws:s3:::prophecy-customer-backend-events-acme',
+      'arn:aws:s3:::prophecy-customer-backend-events-acme/*',
+    ]);
+  });
+});
