@@ -1,0 +1,38 @@
+import type { CheckResult, CheckStatus } from '../core/checks.js';
+import { summarize } from '../core/checks.js';
+import { paint, symbols } from './color.js';
+
+export interface RenderOptions {
+  /** Only failed checks (for cron mail); the summary line is kept when something failed. */
+  quiet?: boolean;
+  /** Where the text will be written; decides colours (default stdout). */
+  stream?: NodeJS.WriteStream;
+  /** Count warnings as failures in the summary line. */
+  strict?: boolean;
+}
+
+/**
+ * The compact check table: one line per check, `✔ id  message`. Messages are never cut: a missing grant
+ * that is cut off is a missing grant nobody can act on, so long ones simply wrap in the terminal.
+ */
+export function renderChecks(results: CheckResult[], opts: RenderOptions = {}): string {
+  const c = paint(opts.stream ?? process.stdout);
+  const mark: Record<CheckStatus, string> = {
+    pass: c.green(symbols.pass),
+    warn: c.yellow(symbols.warn),
+    fail: c.red(symbols.fail),
+  };
+  const shown = opts.quiet ? results.filter((r) => r.status === 'fail') : results;
+  const width = Math.max(0, ...shown.map((r) => r.id.length));
+  const lines = shown.map((r) => {
+    const message =
+      r.status === 'fail' ? c.red(r.message) : r.status === 'warn' ? c.yellow(r.message) : r.message;
+    return `${mark[r.status]} ${c.bold(r.id.padEnd(width))}  ${message}`;
+  });
+  const s = summarize(results, { strict: opts.strict === true });
+  if (opts.quiet && s.fail === 0) return lines.map((l) => `${l}\n`).join('');
+  const parts = [`${s.pass} passed`, `${s.warn} warning${s.warn === 1 ? '' : 's'}`, `${s.fail} failed`];
+  const verdict = s.fail > 0 ? c.red('FAILED') : !s.ok ? c.yellow('FAILED (strict)') : c.green('OK');
+  lines.push(`${verdict}: ${parts.join(', ')}`);
+  return lines.map((l) => `${l}\n`).join('');
+}
