@@ -1,0 +1,187 @@
+import { CliError } from '../errors.js';
+import {
+  OUR_SIDS,
+  type PolicyDocument,
+  type PolicyStatement,
+  type VendorPrincipals,
+  vendorStatements,
+} from './policy.js';
+import {
+  describeStatement,
+  type PolicyDiffEntry,
+  sameMeaning,
+  statementChanges,
+  uniqueIdPrincipals,
+} from './policy-diff.js';
+import { POLICY_VERSION } from './vendor.js';
+
+/**
+ * Merging Prophecy's statements into whatever policy the bucket already has. The rules:
+ *  - no policy → the generated one;
+ *  - a policy → every statement that is not ours (by Sid, see OUR_SIDS) stays untouched and in
+ *    place; ours are replaced where they stand; missing ones are appended;
+ *  - Version "2012-10-17" is kept (it is a superset of the vendor's "2008-10-17");
+ *  - a policy we cannot parse is never overwritten: parsePolicy throws;
+ *  - statements are compared by meaning (see policy-diff.ts), so the forms S3 rewrites a stored
+ *    policy into still count as "no change" — except a principal S3 rewrote into an AROA…/AIDA…
+ *    unique id: its role was deleted, the grant matches nobody, so that statement is updated.
+ */
+
+export type PolicyChange = 'create' | 'update' | 'none';
+
+export interface PolicyMerge {
+  change: PolicyChange;
+  /** The policy on the bucket, parsed (undefined when there is none). */
+  current: PolicyDocument | undefined;
+  /** The policy setup will write; identical to `current` when `change` is "none". */
+  merged: PolicyDocument;
+  /** The text to send to PutBucketPolicy (the stored text, unchanged, when `change` is "none"). */
+  text: string;
+  diff: PolicyDiffEntry[];
+  /** Things a person should know about this merge (deleted principals, duplicate Sids). */
+  notes: string[];
+}
+
+const VERSION_2012 = '2012-10-17';
+
+function unparseable(reason: string): CliError {
+  return new CliError(
+    `The bucket already has a policy that setup cannot read (${reason}); setup will not overwrite it.`,
+    {
+      hint: 'Fix or remove that policy (S3 console → Permissions → Bucket policy) and run setup again, or add the statements from `prophecy-audit policy print` by hand.',
+    },
+  );
+}
+
+/** Parses a stored bucket policy; throws a CliError (exit 2) rather than guess at something odd. */
+export function parsePolicy(text: string): PolicyDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw unparseable(`not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw unparseable('not a JSON object');
+  const doc = raw as Record<string, unknown>;
+  const statements = doc.Statement;
+  // IAM allows a lone statement object in place of the array.
+  const list = Array.isArray(statements)
+    ? statements
+    : statements && typeof statements === 'object'
+      ? [statements]
+      : undefined;
+  if (!list) throw unparseable('it has no "Statement" list');
+  list.forEach((s, i) => {
+    if (typeof s !== 'object' || s === null || Array.isArray(s))
+      throw unparseable(`statement ${i + 1} is not an object`);
+    const effect = (s as Record<string, unknown>).Effect;
+    if (effect !== 'Allow' && effect !== 'Deny') {
+      throw unparseable(`statement ${i + 1} has Effect ${JSON.stringify(effect)}, not "Allow" or "Deny"`);
+    }
+  });
+  if (doc.Version !== undefined && typeof doc.Version !== 'string')
+    throw unparseable('its "Version" is not a string');
+  return { ...(doc as unknown as PolicyDocument), Statement: list as PolicyStatement[] };
+}
+
+/** A policy without Version is read by IAM as the old 2008-10-17 language. */
+function effectiveVersion(doc: PolicyDocument): string {
+  return doc.Version ?? POLICY_VERSION;
+}
+
+export function policyText(doc: PolicyDocument): string {
+  return JSON.stringify(doc);
+}
+
+function isOurs(statement: PolicyStatement): boolean {
+  return statement.Sid !== undefined && OUR_SIDS.includes(statement.Sid);
+}
+
+function added(statement: PolicyStatement): PolicyDiffEntry {
+  return {
+    op: '+',
+    sid: statement.Sid,
+    owner: 'prophecy',
+    summary: describeStatement(statement),
+    changes: [],
+  };
+}
+
+export function mergePolicy(
+  currentText: string | undefined,
+  bucket: string,
+  principals: VendorPrincipals,
+): PolicyMerge {
+  const wanted = vendorStatements(bucket, principals);
+  if (currentText === undefined || currentText.trim() === '') {
+    const merged: PolicyDocument = { Version: POLICY_VERSION, Statement: wanted };
+    return {
+      change: 'create',
+      current: undefined,
+      merged,
+      text: policyText(merged),
+      diff: wanted.map(added),
+      notes: [],
+    };
+  }
+
+  const current = parsePolicy(currentText);
+  const bySid = new Map(wanted.map((s) => [s.Sid as string, s]));
+  const placed = new Set<string>();
+  const statements: PolicyStatement[] = [];
+  const diff: PolicyDiffEntry[] = [];
+  const notes: string[] = [];
+
+  for (const st of current.Statement) {
+    if (!isOurs(st)) {
+      statements.push(st);
+      diff.push({ op: '=', sid: st.Sid, owner: 'customer', summary: describeStatement(st), changes: [] });
+      continue;
+    }
+    const sid = st.Sid as string;
+    const want = bySid.get(sid) as PolicyStatement;
+    if (placed.has(sid)) {
+      // S3 refuses duplicate Sids, so this only happens with a hand-edited text; the first one wins.
+      diff.push({ op: '-', sid, owner: 'prophecy', summary: describeStatement(st), changes: [] });
+      notes.push(
+        `The policy had statement "${sid}" twice; the duplicate is replaced by the one setup writes.`,
+      );
+      continue;
+    }
+    placed.add(sid);
+    if (sameMeaning(st, want)) {
+      statements.push(st);
+      diff.push({ op: '=', sid, owner: 'prophecy', summary: describeStatement(st), changes: [] });
+      continue;
+    }
+    for (const id of uniqueIdPrincipals(st)) {
+      notes.push(
+        `Statement "${sid}" names ${id}, an IAM unique id: the role or user it granted was deleted (perhaps recreated), which no longer matches. Setup writes the ARN again.`,
+      );
+    }
+    statements.push(want);
+    diff.push({
+      op: '~',
+      sid,
+      owner: 'prophecy',
+      summary: describeStatement(want),
+      changes: statementChanges(st, want),
+    });
+  }
+  for (const want of wanted) {
+    if (!placed.has(want.Sid as string)) {
+      statements.push(want);
+      diff.push(added(want));
+    }
+  }
+
+  const version = current.Version === VERSION_2012 ? VERSION_2012 : POLICY_VERSION;
+  const versionChanged = version !== effectiveVersion(current);
+  const changed = versionChanged || diff.some((d) => d.op !== '=');
+  if (!changed) return { change: 'none', current, merged: current, text: currentText, diff, notes };
+
+  const { Statement: _old, Version: _v, ...rest } = current;
+  const merged: PolicyDocument = { Version: version, ...rest, Statement: statements };
+  if (versionChanged) notes.push(`Version ${JSON.stringify(current.Version)} becomes "${version}".`);
+  return { change: 'update', current, merged, text: policyText(merged), diff, notes };
+}
