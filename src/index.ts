@@ -3,3 +3,4 @@ export * from './core/bucket-name.js';
 export * from './core/policy.js';
 export * from './core/vendor.js';
 export { ExitCode } from './errors.js';
+export * from './schemas/verify.js';

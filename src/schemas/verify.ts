@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** The ids of verify's checks, in the order they run. Stable: scripts match on them. */
+export const verifyCheckIdSchema = z.enum([
+  'bucket',
+  'name',
+  'region',
+  'ownership',
+  'policy',
+  'least-privilege',
+  'public-access',
+  'freshness',
+]);
+
+export const verifyCheckSchema = z.object({
+  id: verifyCheckIdSchema,
+  status: z.enum(['pass', 'warn', 'fail']),
+  /** One line a person can act on. */
+  message: z.string(),
+  /** Check-specific data (missing grants, conditions, timestamps), or null. */
+  details: z.unknown(),
+});
+
+/** `prophecy-audit verify --json`: one document on stdout. */
+export const verifyResultSchema = z.object({
+  schemaVersion: z.literal(1),
+  /** False when a check failed (or, with --strict, warned); matches exit code 1. */
+  ok: z.boolean(),
+  bucket: z.string(),
+  /** The bucket's region as S3 reports it, or the expected region when it could not be read. */
+  region: z.string(),
+  checks: z.array(verifyCheckSchema),
+});
+
+export type VerifyCheck = z.infer<typeof verifyCheckSchema>;
+export type VerifyResult = z.infer<typeof verifyResultSchema>;
