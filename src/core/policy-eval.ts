@@ -160,12 +160,21 @@ function principalMatch(values: string[], principal: string): 'exact' | 'public'
 
 function statementPrincipal(s: RawStatement, principal: string): PrincipalMatch | undefined {
   if (s.Principal !== undefined) return principalMatch(awsPrincipals(s.Principal), principal);
-  if (s.NotPrincipal !== undefined) {
-    // NotPrincipal applies to everyone except the principals it lists. AWS also compares the caller's
-    // account and (for roles) the session ARN; listing the exact ARN or its account is enough to be excluded here.
-    return principalMatch(awsPrincipals(s.NotPrincipal), principal) ? undefined : 'not-principal';
-  }
+  if (s.NotPrincipal !== undefined)
+    return notPrincipalExcludes(awsPrincipals(s.NotPrincipal), principal) ? undefined : 'not-principal';
   return undefined;
+}
+
+/**
+ * NotPrincipal applies to everyone except the principals it lists. AWS checks each identity of the request
+ * chain — the account, then the role or user — and the statement applies if any of them is not listed, so
+ * the principal escapes only when both its ARN and its account are listed (the IAM guide asks for both).
+ * An assumed-role session is also checked by session ARN; we evaluate the role, as S3 policies name roles.
+ */
+function notPrincipalExcludes(values: string[], principal: string): boolean {
+  if (values.includes('*')) return true;
+  const account = accountOf(principal);
+  return values.includes(principal) && values.some((v) => isAccountPrincipal(v, account));
 }
 
 function statementAction(s: RawStatement, action: string): boolean {
