@@ -1,0 +1,77 @@
+import { confirm, input, search } from '@inquirer/prompts';
+import { bucketForSuffix, checkSuffix } from '../../core/bucket-name.js';
+import { isDefaultRegion, regionName, searchRegions } from '../../core/regions.js';
+import { DEFAULT_REGION, NON_DEFAULT_REGION_NOTE } from '../../core/vendor.js';
+import { setupSuffixSchema } from '../../schemas/setup.js';
+import { paint, symbols } from '../../ui/color.js';
+
+/**
+ * The wizard's questions. Prompts draw on stderr (stdout is for data) and read the terminal on
+ * stdin; Ctrl-C makes inquirer throw ExitPromptError, which src/cli.ts turns into exit 130
+ * "Aborted, nothing was changed".
+ */
+const context = { output: process.stderr };
+
+export function validateSuffix(value: string): true | string {
+  const r = setupSuffixSchema.safeParse(value);
+  return r.success ? true : (r.error.issues[0]?.message ?? 'invalid suffix');
+}
+
+/**
+ * While typing, the line shows the whole bucket name with a live ✔/✖; the reason for a ✖ appears
+ * on Enter. The value stays last on the line, because inquirer places the cursor by it.
+ */
+export function suffixDisplay(value: string, isFinal: boolean): string {
+  const c = paint(process.stderr);
+  if (isFinal) return c.cyan(bucketForSuffix(value));
+  if (!value) return '';
+  const ok = checkSuffix(value).ok;
+  const mark = ok ? c.green(symbols.pass) : c.red(symbols.fail);
+  const prefix = bucketForSuffix('');
+  return `${mark} ${c.dim(prefix)}${ok ? value : c.red(value)}`;
+}
+
+export async function askSuffix(defaultSuffix: string): Promise<string> {
+  const suffix = await input(
+    {
+      message: `Bucket suffix (the bucket will be ${bucketForSuffix('<suffix>')}):`,
+      default: defaultSuffix,
+      validate: validateSuffix,
+      transformer: (value, { isFinal }) => suffixDisplay(value, isFinal),
+    },
+    context,
+  );
+  return suffix.trim();
+}
+
+export function regionChoices(term: string | undefined) {
+  return searchRegions(term).map((r) => ({
+    value: r.code,
+    name: `${r.code.padEnd(15)} ${r.name}${isDefaultRegion(r.code) ? '  (recommended by Prophecy)' : ''}`,
+    short: r.code,
+  }));
+}
+
+/** A searchable list with us-east-1 first; any other choice shows the vendor's note and asks again. */
+export async function askRegion(): Promise<string> {
+  const c = paint(process.stderr);
+  for (;;) {
+    const region = await search(
+      {
+        message: 'Region for the bucket (type to filter):',
+        source: (term) => regionChoices(term),
+        pageSize: 10,
+      },
+      context,
+    );
+    if (isDefaultRegion(region)) return region;
+    process.stderr.write(
+      `${c.yellow(`${symbols.warn} ${region} (${regionName(region)}) is not ${DEFAULT_REGION}.`)} ${NON_DEFAULT_REGION_NOTE}\n`,
+    );
+    if (await confirm({ message: `Use ${region} anyway?`, default: false }, context)) return region;
+  }
+}
+
+export async function askConfirm(message: string, defaultAnswer: boolean): Promise<boolean> {
+  return confirm({ message, default: defaultAnswer }, context);
+}

@@ -1,0 +1,75 @@
+import { renderPolicyDiff } from '../../core/policy-diff.js';
+import type { PlanStep, SetupPlan, StepChange } from '../../core/setup-plan.js';
+import { DEFAULT_REGION, NON_DEFAULT_REGION_NOTE } from '../../core/vendor.js';
+import type { SetupPlanDocument } from '../../schemas/setup.js';
+import { paint, symbols } from '../../ui/color.js';
+
+const LABEL: Record<StepChange, string> = { create: 'create', update: 'update', none: 'no change' };
+
+function stepLabel(change: StepChange, c: ReturnType<typeof paint>): string {
+  const text = `[${LABEL[change]}]`;
+  return change === 'none' ? c.dim(text) : change === 'create' ? c.green(text) : c.yellow(text);
+}
+
+function diffLine(line: string, c: ReturnType<typeof paint>): string {
+  if (line.startsWith('+')) return c.green(line);
+  if (line.startsWith('-')) return c.red(line);
+  if (line.startsWith('~')) return c.yellow(line);
+  if (line.startsWith('=')) return c.dim(line);
+  return line;
+}
+
+/** The plan for people, on stderr: one line per step, the policy diff under its step, then warnings. */
+export function renderPlan(plan: SetupPlan, stream: NodeJS.WriteStream = process.stderr): string {
+  const c = paint(stream);
+  const lines = [c.bold(`Plan for ${plan.bucket} (${plan.region}, account ${plan.account}):`)];
+  plan.steps.forEach((step: PlanStep, i) => {
+    lines.push(`  ${i + 1}. ${stepLabel(step.change, c)} ${step.title}: ${step.detail}`);
+    if (step.id === 'policy' && 'diff' in step && step.change !== 'none') {
+      for (const l of renderPolicyDiff(plan.steps[3].diff)) lines.push(`       ${diffLine(l, c)}`);
+    }
+    for (const n of step.notes) lines.push(`       ${c.dim(`note: ${n}`)}`);
+  });
+  for (const w of plan.warnings) lines.push(`${c.yellow(`${symbols.warn} ${w}`)}`);
+  if (plan.satisfied) lines.push(c.green(`${symbols.pass} Nothing to change: the bucket is already set up.`));
+  return `${lines.join('\n')}\n`;
+}
+
+export function planDocument(plan: SetupPlan, identity: { account: string; arn: string }): SetupPlanDocument {
+  return {
+    schemaVersion: 1,
+    kind: 'plan',
+    identity,
+    bucket: plan.bucket,
+    bucketArn: plan.bucketArn,
+    region: plan.region,
+    bucketExists: plan.bucketExists,
+    satisfied: plan.satisfied,
+    warnings: plan.warnings,
+    steps: plan.steps.map((s) => {
+      const base = { id: s.id, title: s.title, change: s.change, detail: s.detail, notes: s.notes };
+      if (s.id !== 'policy') return base;
+      const p = plan.steps[3];
+      return {
+        ...base,
+        diff: p.diff.map((d) => ({ ...d, sid: d.sid ?? null })),
+        policy: p.policy as unknown as Record<string, unknown>,
+      };
+    }),
+  };
+}
+
+export function handOffMessage(region: string): string {
+  return region === DEFAULT_REGION
+    ? 'Send Prophecy the bucket ARN and region so they can enable the sync for your account.'
+    : `Send Prophecy the bucket ARN and region. ${region} is not ${DEFAULT_REGION}: ${NON_DEFAULT_REGION_NOTE}`;
+}
+
+/** What to send Prophecy, on stdout, easy to copy. */
+export function renderHandOff(bucketArn: string, region: string): string {
+  const lines = ['Send this to Prophecy:', '', `  Bucket ARN: ${bucketArn}`, `  Region:     ${region}`, ''];
+  if (region !== DEFAULT_REGION) {
+    lines.push(`Note: ${region} is not ${DEFAULT_REGION}. ${NON_DEFAULT_REGION_NOTE}`, '');
+  }
+  return `${lines.join('\n')}`;
+}
