@@ -3,4 +3,6 @@ export * from './core/bucket-name.js';
 export * from './core/policy.js';
 export * from './core/vendor.js';
 export { ExitCode } from './errors.js';
+export * from './schemas/events.js';
+export * from './schemas/setup.js';
 export * from './schemas/verify.js';

@@ -1,7 +1,52 @@
-import { CliError } from '../errors.js';
+import type { GlobalOptions } from '../cli.js';
+import { CATALOG_ROWS, checkEntityName } from '../core/catalog.js';
+import { ExitCode, UsageError } from '../errors.js';
+import type { EventsCatalogDocument } from '../schemas/events.js';
+import { paint } from '../ui/color.js';
+import { renderTable } from '../ui/table.js';
 
-export async function run(_opts: unknown): Promise<number> {
-  throw new CliError('`events-catalog` is not yet available in this version.', {
-    hint: 'See the README for the commands that work today.',
-  });
+export interface EventsCatalogOptions extends GlobalOptions {
+  entity?: string;
+  json?: boolean;
+}
+
+export function catalogDocument(entity: string | undefined): EventsCatalogDocument {
+  const rows = entity === undefined ? CATALOG_ROWS : CATALOG_ROWS.filter((r) => r.entity === entity);
+  return {
+    schemaVersion: 1,
+    events: rows.map((r) => ({
+      entity: r.entity,
+      query: r.query,
+      description: r.description,
+      requestParameters: [...r.requestParameters],
+    })),
+  };
+}
+
+export async function run(opts: EventsCatalogOptions): Promise<number> {
+  let entity: string | undefined;
+  if (opts.entity !== undefined) {
+    const r = checkEntityName(opts.entity);
+    if (!r.ok) {
+      throw new UsageError(
+        `Unknown --entity "${opts.entity}".`,
+        r.suggestions.length > 0
+          ? `Did you mean ${r.suggestions.map((s) => `"${s}"`).join(' or ')}?`
+          : 'Run `prophecy-audit events catalog` for the list of entities.',
+      );
+    }
+    entity = r.name;
+  }
+  const doc = catalogDocument(entity);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  const c = paint(process.stdout);
+  const table = renderTable(
+    doc.events.map((e) => [e.entity, c.bold(e.query), e.description, e.requestParameters.join(', ')]),
+    { head: ['ENTITY', 'QUERY', 'DESCRIPTION', 'REQUEST PARAMETERS'], maxColumnWidth: 70 },
+  );
+  process.stdout.write(table);
+  return ExitCode.ok;
 }

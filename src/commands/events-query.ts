@@ -1,7 +1,90 @@
-import { CliError } from '../errors.js';
+import type { AwsOptions, BucketOptions } from '../cli.js';
+import { checkEntityName, checkQueryName, type NameCheck } from '../core/catalog.js';
+import { compileFilter, type EventFilter } from '../core/events/filter.js';
+import type { OutputFormat } from '../core/events/format.js';
+import { parseTimeBound } from '../core/events/time.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { resolveBucket } from './common-input.js';
 
-export async function run(_opts: unknown): Promise<number> {
-  throw new CliError('`events-query` is not yet available in this version.', {
-    hint: 'See the README for the commands that work today.',
+export interface EventsQueryOptions extends AwsOptions, BucketOptions {
+  dir?: string;
+  entity?: string[];
+  query?: string[];
+  allowUnknown?: boolean;
+  user?: string;
+  since?: string;
+  until?: string;
+  prefix?: string;
+  limit?: string;
+  output?: OutputFormat;
+  count?: boolean;
+  failed?: boolean;
+  concurrency?: string;
+  strict?: boolean;
+  inspect?: boolean;
+  redact?: boolean;
+}
+
+function positiveInt(flag: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not "${value}".`);
+  }
+  return n;
+}
+
+function names(flag: string, values: string[] | undefined, check: (n: string) => NameCheck): string[] {
+  return (values ?? []).map((v) => {
+    const r = check(v);
+    if (r.ok) return r.name;
+    const hint =
+      r.suggestions.length > 0
+        ? `Did you mean ${r.suggestions.map((s) => `"${s}"`).join(' or ')}? `
+        : 'See `prophecy-audit events catalog`. ';
+    throw new UsageError(
+      `Unknown ${flag} "${v}": it is not in Prophecy's event catalog.`,
+      `${hint}Pass --allow-unknown to search for it anyway.`,
+    );
   });
+}
+
+/** Everything the flags say, validated: a mistake exits 2 before any AWS call. */
+export function resolveQuery(opts: EventsQueryOptions, now: number, stdoutIsTty: boolean) {
+  const allow = opts.allowUnknown === true;
+  const bound = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const r = parseTimeBound(text, now);
+    if (!r.ok) throw new UsageError(`Invalid ${flag}: ${r.message}.`);
+    return r.ms;
+  };
+  const filter: EventFilter = {
+    entities: names('--entity', opts.entity, (n) => checkEntityName(n, allow)),
+    queries: names('--query', opts.query, (n) => checkQueryName(n, allow)),
+    user: opts.user === undefined || opts.user.trim() === '' ? undefined : opts.user.trim(),
+    sinceMs: bound('--since', opts.since),
+    untilMs: bound('--until', opts.until),
+    failedOnly: opts.failed === true,
+  };
+  if (filter.sinceMs !== undefined && filter.untilMs !== undefined && filter.sinceMs >= filter.untilMs) {
+    throw new UsageError('--since must be earlier than --until.');
+  }
+  if (opts.dir !== undefined && (opts.suffix !== undefined || opts.bucket !== undefined)) {
+    throw new UsageError('Give --dir or --suffix/--bucket, not both.');
+  }
+  const bucket = opts.dir === undefined ? resolveBucket(opts).bucket : undefined;
+  const format: OutputFormat = opts.output ?? (stdoutIsTty ? 'table' : 'ndjson');
+  return {
+    filter,
+    bucket,
+    format,
+    limit: positiveInt('--limit', opts.limit, Number.MAX_SAFE_INTEGER),
+    concurrency: positiveInt('--concurrency', opts.concurrency, 256) ?? 16,
+  };
+}
+
+export async function run(opts: EventsQueryOptions): Promise<number> {
+  const q = resolveQuery(opts, Date.now(), process.stdout.isTTY === true);
+  const { runQuery } = await import('../events/run-query.js');
+  return runQuery(opts, { ...q, compiled: compileFilter(q.filter) }).then(() => ExitCode.ok);
 }

@@ -1,0 +1,71 @@
+/**
+ * Time handling for `events query`: the --since/--until bounds and the many ways an export spells
+ * an event's time. Pure: "now" is always passed in.
+ */
+
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+};
+
+const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/i;
+// Date, optional time (with optional seconds/fraction), optional zone.
+const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+export type TimeBound = { ok: true; ms: number } | { ok: false; message: string };
+
+/** An ISO 8601 date or date-time; without a zone it is UTC. */
+export function isoToMs(text: string): number | undefined {
+  const iso = ISO.exec(text);
+  if (!iso) return undefined;
+  let s = text.replace(' ', 'T');
+  if (!s.includes('T')) s += 'T00:00:00';
+  if (!iso[1]) s += 'Z';
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * `24h`, `7d`, `90m`, `2w` (that long before `now`) or an ISO 8601 date/time. A date or time
+ * without a zone is read as UTC, so the same command gives the same answer on every machine.
+ */
+export function parseTimeBound(text: string, now: number): TimeBound {
+  const t = text.trim();
+  const rel = RELATIVE.exec(t);
+  if (rel) {
+    const ms = Number(rel[1]) * (UNIT_MS[(rel[2] as string).toLowerCase()] as number);
+    return { ok: true, ms: now - ms };
+  }
+  const ms = isoToMs(t);
+  if (ms !== undefined) return { ok: true, ms };
+  return {
+    ok: false,
+    message: `"${text}" is neither an ISO 8601 time (2026-11-24, 2026-11-24T13:00:00Z) nor a duration (24h, 7d)`,
+  };
+}
+
+// Below 1e11 a number is epoch seconds (1e11 s is the year 5138); at or above it, milliseconds.
+const SECONDS_LIMIT = 1e11;
+const MAX_DATE_MS = 8.64e15;
+
+/** An event time from a number (epoch s or ms), a numeric string, or a date string; undefined if unreadable. */
+export function parseEventTime(value: unknown): number | undefined {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value <= 0) return undefined;
+    const ms = value < SECONDS_LIMIT ? Math.round(value * 1000) : Math.round(value);
+    return ms <= MAX_DATE_MS ? ms : undefined;
+  }
+  if (typeof value === 'string') {
+    const s = value.trim();
+    if (s === '') return undefined;
+    if (/^\d+(\.\d+)?$/.test(s)) return parseEventTime(Number(s));
+    const iso = isoToMs(s);
+    if (iso !== undefined) return iso;
+    const ms = Date.parse(s);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}

@@ -1,0 +1,177 @@
+import type { ObjectRef } from '../aws/objects.js';
+import type { AuditEvent, EventFacts } from '../core/events/event.js';
+import type { CompiledFilter } from '../core/events/filter.js';
+import { pruneReason, type TimeWindow } from '../core/events/key-dates.js';
+import { readFacts, toEvent } from '../core/events/normalize.js';
+import { RecordScanner } from '../core/events/records.js';
+import { CliError } from '../errors.js';
+import { decodeText } from './decode.js';
+
+/** Where objects come from: a bucket or a local copy. */
+export interface ObjectSource {
+  list(signal: AbortSignal): AsyncIterable<ObjectRef>;
+  open(key: string, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> | AsyncIterable<Uint8Array>;
+  /** True when an open() failure means the object vanished since listing (skip it, do not fail). */
+  isGone(err: unknown): boolean;
+}
+
+/** Receives matches; `flush` resolves once the output can take more (back-pressure). */
+export interface MatchSink {
+  /** Full events are built only if the sink wants them (--count needs just the facts). */
+  wantsEvents: boolean;
+  add(facts: EventFacts, event: AuditEvent | undefined): void;
+  flush(): Promise<void> | undefined;
+}
+
+export interface ReadStats {
+  listed: number;
+  pruned: number;
+  read: number;
+  bytes: number;
+  scanned: number;
+  matched: number;
+  unparseable: number;
+  /** The first few `key:line (reason)` of records that could not be used. */
+  samples: string[];
+  limitReached: boolean;
+}
+
+export interface ReadOptions {
+  filter: CompiledFilter;
+  window: TimeWindow;
+  concurrency: number;
+  limit: number | undefined;
+  redact: boolean;
+  strict: boolean;
+  sink: MatchSink;
+  /** Aborting it (Ctrl-C) stops everything like --limit does. */
+  signal?: AbortSignal;
+  /** Gets the live counters once reading starts (for a progress display). */
+  onStart?: (stats: Readonly<ReadStats>) => void;
+}
+
+const MAX_SAMPLES = 5;
+
+/** Skips objects nothing can be read from: "folder" markers and empty objects. */
+export function isReadable(o: ObjectRef): boolean {
+  return !o.key.endsWith('/') && o.size > 0;
+}
+
+/**
+ * Reads every listed object (up to `concurrency` at once), turns records into facts, filters, and hands
+ * matches to the sink. Listing, reading and output all stream; --limit aborts listing and in-flight reads.
+ */
+export async function readEvents(source: ObjectSource, opts: ReadOptions): Promise<ReadStats> {
+  const stats: ReadStats = {
+    listed: 0,
+    pruned: 0,
+    read: 0,
+    bytes: 0,
+    scanned: 0,
+    matched: 0,
+    unparseable: 0,
+    samples: [],
+    limitReached: false,
+  };
+  opts.onStart?.(stats);
+  const ctl = new AbortController();
+  const signal = ctl.signal;
+  const onOuterAbort = () => ctl.abort();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let failure: unknown;
+
+  const listing = source.list(signal)[Symbol.asyncIterator]();
+  const { filter, sink, limit } = opts;
+
+  const bad = (key: string, line: number, reason: string) => {
+    stats.unparseable++;
+    if (stats.samples.length < MAX_SAMPLES) stats.samples.push(`${key}:${line} (${reason})`);
+    if (opts.strict && failure === undefined) {
+      failure = new CliError(`Record ${key}:${line} could not be read: ${reason} (--strict).`, {
+        hint: 'Run without --strict to skip such records, or with --inspect to see how the objects look.',
+      });
+      ctl.abort();
+    }
+  };
+
+  async function readOne(ref: ObjectRef): Promise<void> {
+    const key = ref.key;
+    const scanner = new RecordScanner(
+      {
+        record(record, line) {
+          stats.scanned++;
+          if (stats.limitReached || failure !== undefined) return;
+          const facts = readFacts(record);
+          if (facts === undefined) return bad(key, line, 'no query name');
+          if (!filter.matches(facts)) return;
+          stats.matched++;
+          sink.add(facts, sink.wantsEvents ? toEvent(facts, record, { key, line }, opts) : undefined);
+          if (limit !== undefined && stats.matched >= limit) {
+            stats.limitReached = true;
+            ctl.abort();
+          }
+        },
+        skipped() {
+          stats.scanned++;
+        },
+        bad(line, reason) {
+          bad(key, line, reason);
+        },
+      },
+      filter.prefilters ? filter.mayMatch : undefined,
+    );
+    let body: AsyncIterable<Uint8Array>;
+    try {
+      body = await source.open(key, signal);
+    } catch (err) {
+      if (source.isGone(err)) return;
+      throw err;
+    }
+    stats.read++;
+    try {
+      for await (const text of decodeText(body)) {
+        stats.bytes += text.length;
+        scanner.push(text);
+        const wait = sink.flush();
+        if (wait) await wait;
+        if (signal.aborted) return;
+      }
+    } catch (err) {
+      if (signal.aborted) return;
+      if ((err as { code?: string }).code?.startsWith('Z_')) {
+        bad(key, 0, 'gzip data is corrupt');
+        return;
+      }
+      throw err;
+    }
+    scanner.end();
+    await sink.flush();
+  }
+
+  async function worker(): Promise<void> {
+    while (!signal.aborted) {
+      const next = await listing.next();
+      if (next.done) return;
+      const ref = next.value;
+      stats.listed++;
+      if (!isReadable(ref)) continue;
+      if (pruneReason(ref.key, ref.lastModifiedMs, opts.window) !== undefined) {
+        stats.pruned++;
+        continue;
+      }
+      await readOne(ref);
+    }
+  }
+
+  const workers = Array.from({ length: Math.max(1, opts.concurrency) }, () =>
+    worker().catch((err: unknown) => {
+      if (!signal.aborted && failure === undefined) failure = err;
+      ctl.abort();
+    }),
+  );
+  await Promise.all(workers);
+  opts.signal?.removeEventListener('abort', onOuterAbort);
+  await listing.return?.(undefined);
+  if (failure !== undefined) throw failure;
+  return stats;
+}

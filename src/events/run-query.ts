@@ -1,0 +1,155 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { isNotFound } from '../aws/errors.js';
+import { listObjects, openObject } from '../aws/objects.js';
+import type { EventsQueryOptions } from '../commands/events-query.js';
+import type { CompiledFilter, EventFilter } from '../core/events/filter.js';
+import type { OutputFormat } from '../core/events/format.js';
+import { CliError, ExitCode, UsageError } from '../errors.js';
+import { listLocalObjects, openLocalObject } from '../io/local-objects.js';
+import { paint } from '../ui/color.js';
+import { countSink, eventSink, OutputWriter, renderInspect } from '../ui/events-output.js';
+import { inspectObjects } from './inspect.js';
+import { type ObjectSource, type ReadStats, readEvents } from './reader.js';
+
+export interface ResolvedQuery {
+  filter: EventFilter;
+  compiled: CompiledFilter;
+  bucket: string | undefined;
+  format: OutputFormat;
+  limit: number | undefined;
+  concurrency: number;
+}
+
+async function dirSource(dir: string, prefix: string | undefined): Promise<ObjectSource> {
+  const root = resolve(dir);
+  const st = await stat(root).catch(() => undefined);
+  if (!st?.isDirectory())
+    throw new UsageError(
+      `--dir ${dir} is not a directory.`,
+      'Pass the folder of a local copy, e.g. one made with `aws s3 sync`.',
+    );
+  return {
+    list: (signal) => listLocalObjects(root, prefix, signal),
+    open: (key, signal) => openLocalObject(root, key, signal),
+    isGone: (err) => (err as NodeJS.ErrnoException).code === 'ENOENT',
+  };
+}
+
+async function s3Source(opts: EventsQueryOptions, bucket: string) {
+  const { createS3 } = await import('../aws/clients.js');
+  const s3 = createS3(opts);
+  const source: ObjectSource = {
+    async *list(signal) {
+      try {
+        yield* listObjects(s3, bucket, opts.prefix, signal);
+      } catch (err) {
+        if (isNotFound(err) || isNotFound((err as { cause?: unknown }).cause)) {
+          throw new CliError(`Bucket ${bucket} does not exist (or is not visible to your identity).`, {
+            hint: 'Check --suffix/--bucket, --region and --profile.',
+          });
+        }
+        throw err;
+      }
+    },
+    open: (key, signal) => openObject(s3, bucket, key, signal),
+    isGone: (err) => isNotFound(err) || isNotFound((err as { cause?: unknown }).cause),
+  };
+  return { source, close: () => s3.destroy() };
+}
+
+interface Progress {
+  around: ((write: () => void) => void) | undefined;
+  stop(): void;
+}
+
+/** An ora spinner with live counts, only when stderr is a terminal. */
+async function startProgress(stats: () => ReadStats | undefined): Promise<Progress> {
+  if (process.stderr.isTTY !== true || process.env.CI === 'true' || process.env.TERM === 'dumb') {
+    return { around: undefined, stop: () => undefined };
+  }
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text: 'Listing objects…', stream: process.stderr, isEnabled: true }).start();
+  const timer = setInterval(() => {
+    const s = stats();
+    if (s) {
+      spinner.text = `${fmt(s.listed)} objects listed, ${fmt(s.read)} read · ${fmt(s.scanned)} events scanned · ${fmt(s.matched)} matched`;
+    }
+  }, 120);
+  const sameScreen = process.stdout.isTTY === true;
+  return {
+    around: sameScreen
+      ? (write) => {
+          spinner.clear();
+          write();
+          spinner.render();
+        }
+      : undefined,
+    stop: () => {
+      clearInterval(timer);
+      spinner.stop();
+    },
+  };
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function summaryLine(s: ReadStats, ms: number, limit: number | undefined): string {
+  const parts = [
+    `${fmt(s.read)} objects read (${fmt(s.listed)} listed, ${fmt(s.pruned)} skipped by date)`,
+    `${fmt(s.scanned)} events scanned`,
+    `${fmt(s.matched)} matched${s.limitReached ? ` (stopped at --limit ${limit})` : ''}`,
+    `${fmt(s.unparseable)} unparseable${s.samples.length ? `: ${s.samples.join(', ')}${s.unparseable > s.samples.length ? ', …' : ''}` : ''}`,
+    `${(ms / 1000).toFixed(1)}s`,
+  ];
+  return parts.join(' · ');
+}
+
+export async function runQuery(opts: EventsQueryOptions, q: ResolvedQuery): Promise<number> {
+  const started = Date.now();
+  let close: () => void = () => undefined;
+  let source: ObjectSource;
+  if (opts.dir !== undefined) source = await dirSource(opts.dir, opts.prefix);
+  else {
+    const s = await s3Source(opts, q.bucket as string);
+    source = s.source;
+    close = s.close;
+  }
+  const window = { sinceMs: q.filter.sinceMs, untilMs: q.filter.untilMs };
+  try {
+    if (opts.inspect) {
+      const doc = await inspectObjects(source, window);
+      process.stdout.write(q.format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : renderInspect(doc));
+      return ExitCode.ok;
+    }
+    let stats: ReadStats | undefined;
+    const progress = await startProgress(() => stats);
+    const out = new OutputWriter(process.stdout, progress.around);
+    const sink = opts.count ? countSink(q.format, out) : eventSink(q.format, out);
+    try {
+      stats = undefined;
+      const result = await readEvents(source, {
+        filter: q.compiled,
+        window,
+        concurrency: q.concurrency,
+        limit: q.limit,
+        redact: opts.redact !== false,
+        strict: opts.strict === true,
+        sink,
+        onStart: (s) => {
+          stats = s;
+        },
+      });
+      await sink.finish();
+      progress.stop();
+      const c = paint(process.stderr);
+      const line = summaryLine(result, Date.now() - started, q.limit);
+      process.stderr.write(`${result.unparseable > 0 ? c.yellow(line) : c.dim(line)}\n`);
+      return ExitCode.ok;
+    } finally {
+      progress.stop();
+    }
+  } finally {
+    close();
+  }
+}

@@ -1,0 +1,44 @@
+import { createReadStream } from 'node:fs';
+import { opendir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { ObjectRef } from '../aws/objects.js';
+
+/**
+ * The files of a local copy (`aws s3 sync` mirror or a sent export) as if they were objects: keys are
+ * paths relative to `root` with `/` separators, sorted like S3 lists them, and mtime stands in for
+ * LastModified. Directories are walked one at a time, so a huge copy is never listed into memory.
+ */
+export async function* listLocalObjects(
+  root: string,
+  prefix: string | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<ObjectRef> {
+  async function* walk(dir: string): AsyncGenerator<ObjectRef> {
+    const entries: { name: string; isDir: boolean }[] = [];
+    for await (const d of await opendir(dir)) {
+      if (d.isDirectory()) entries.push({ name: d.name, isDir: true });
+      else if (d.isFile() || d.isSymbolicLink()) entries.push({ name: d.name, isDir: false });
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (signal.aborted) return;
+      const path = join(dir, e.name);
+      const key = relative(root, path).split(sep).join('/');
+      if (e.isDir) {
+        // Descend only where the prefix can still match.
+        const asDir = `${key}/`;
+        if (!prefix || asDir.startsWith(prefix) || prefix.startsWith(asDir)) yield* walk(path);
+        continue;
+      }
+      if (prefix && !key.startsWith(prefix)) continue;
+      const st = await stat(path).catch(() => undefined);
+      if (!st?.isFile()) continue;
+      yield { key, size: st.size, lastModifiedMs: st.mtimeMs };
+    }
+  }
+  yield* walk(root);
+}
+
+export function openLocalObject(root: string, key: string, signal: AbortSignal): AsyncIterable<Uint8Array> {
+  return createReadStream(join(root, ...key.split('/')), { signal, highWaterMark: 256 * 1024 });
+}
