@@ -170,16 +170,14 @@ export async function run(opts: SetupOptions): Promise<number> {
 
   // 7. Apply
   const s3 = createS3(opts, answers.region);
-  const outcomes: StepOutcome[] = await applyPlan(plan, {
-    s3,
-    principals,
-    overridden: overriddenPrincipals(opts),
-  });
+  const outcomes: StepOutcome[] = plan.satisfied
+    ? plan.steps.map((step) => ({ step, status: 'unchanged' as const }))
+    : await applyPlan(plan, { s3, principals, overridden: overriddenPrincipals(opts) });
 
   // 8. Check the result with verify's checks
   const after = await readBucketState(s3, plan.bucket, { owner: me.account });
   const checks = runChecks({ state: after, expectedRegion: answers.region, principals });
-  err.write(renderChecks(checks, { stream: err }));
+  err.write(`${c.bold('Checking the result:')}\n${renderChecks(checks, { stream: err })}`);
   const summary = summarize(checks);
 
   // 9. Hand off
