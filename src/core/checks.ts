@@ -233,15 +233,28 @@ function checkPolicy(state: BucketState, principals: VendorPrincipals, policy: P
   if (conditional.length > 0 || delegated.length > 0) {
     const parts: string[] = [];
     if (conditional.length > 0) {
-      const conds = [...new Set(conditional.flatMap((v) => v.evaluation.conditions.map(conditionText)))];
-      parts.push(
-        `${conditional.length} of ${required.length} grants depend on a condition ${conds.join(' / ')} (${byPrincipal(conditional, (v) => v.action)}); check that Prophecy's requests meet it`,
-      );
+      const statements = [
+        ...new Set(
+          conditional.flatMap((v) =>
+            v.evaluation.matched
+              .filter((m) => m.condition)
+              .map(
+                (m) =>
+                  `${m.effect} ${statementLabel(m)} if ${conditionText(m.condition as Record<string, unknown>)}`,
+              ),
+          ),
+        ),
+      ];
+      const which =
+        conditional.length === required.length
+          ? `all ${required.length} required grants depend`
+          : `${conditional.length} of ${required.length} required grants (${byPrincipal(conditional, (v) => v.action)}) depend`;
+      parts.push(`${which} on a condition — ${statements.join('; ')} (Prophecy's access depends on it)`);
     }
     if (delegated.length > 0) {
       const accounts = [...new Set(delegated.map((v) => /iam::(\d{12})/.exec(v.principal)?.[1] ?? '?'))];
       parts.push(
-        `${delegated.length} grants name the whole account ${accounts.join(', ')} (root) instead of the principal, which delegates the decision to that account's IAM policies; name the role/user instead (re-run setup)`,
+        `${delegated.length} grant${delegated.length === 1 ? '' : 's'} name${delegated.length === 1 ? 's' : ''} the whole account ${accounts.join(', ')} (root) instead of the principal, which delegates the decision to that account's IAM policies; name the role/user instead (re-run setup)`,
       );
     }
     return warn('policy', parts.join('; '), {

@@ -195,7 +195,9 @@ describe('runChecks', () => {
     const results = run(state);
     const r = check(results, 'policy');
     expect(r.status).toBe('warn');
-    expect(r.message).toContain('{"Bool":{"aws:SecureTransport":"false"}}');
+    expect(r.message).toContain(
+      'all 11 required grants depend on a condition — Deny "TLSOnly" if {"Bool":{"aws:SecureTransport":"false"}}',
+    );
     expect(summarize(results).exitCode).toBe(0);
     expect(summarize(results, { strict: true }).exitCode).toBe(1);
     // A Deny to "*" is not a public grant.
