@@ -32,9 +32,15 @@ export function suffixDisplay(value: string, isFinal: boolean): string {
 }
 
 export async function askSuffix(defaultSuffix: string): Promise<string> {
+  const c = paint(process.stderr);
+  process.stderr.write(
+    c.dim(
+      `The bucket will be named ${bucketForSuffix('<suffix>')}. The default suffix is your account id: unique to you, and the same on every run.\n`,
+    ),
+  );
   const suffix = await input(
     {
-      message: `Bucket suffix (the bucket will be ${bucketForSuffix('<suffix>')}):`,
+      message: 'Bucket suffix:',
       default: defaultSuffix,
       validate: validateSuffix,
       transformer: (value, { isFinal }) => suffixDisplay(value, isFinal),
