@@ -237,6 +237,8 @@ export function generateObject(opts: GenerateOptions, index: number): SyntheticO
   const truth = Array.from({ length: opts.eventsPerObject }, () => truthFor(r, hourMs)).sort(
     (a, b) => a.timeMs - b.timeMs,
   );
+  // This spelling records epoch seconds: the truth is what the record says.
+  if (v.style === 'graphql') for (const t of truth) t.timeMs = Math.floor(t.timeMs / 1000) * 1000;
   const text = render(
     truth.map((t) => recordFor(r, v.style, t)),
     v.shape,
