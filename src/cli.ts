@@ -226,6 +226,9 @@ function installSignalHandlers(): void {
 
 export async function main(argv: string[]): Promise<number> {
   installSignalHandlers();
+  // The pinned SDK supports Node 20 but warns about future releases on every run; cron mails stderr,
+  // so keep it quiet unless the user asked for the warning explicitly.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const debug = argv.includes('--debug');
   if (argv.includes('--no-color')) setColorOverride(false);
   const program = buildProgram();
