@@ -177,7 +177,7 @@ export async function run(opts: SetupOptions): Promise<number> {
   // 8. Check the result with verify's checks
   const after = await readBucketState(s3, plan.bucket, { owner: me.account });
   const checks = runChecks({ state: after, expectedRegion: answers.region, principals });
-  err.write(`${c.bold('Checking the result:')}\n${renderChecks(checks, { stream: err })}`);
+  err.write(`\n${c.bold('Checking the result:')}\n${renderChecks(checks, { stream: err })}`);
   const summary = summarize(checks);
 
   // 9. Hand off

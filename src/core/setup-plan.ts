@@ -134,7 +134,7 @@ function policyStep(input: PlanInput): PolicyStep {
       ? "apply Prophecy's two statements (the bucket has no policy)"
       : merge.change === 'none'
         ? "Prophecy's statements are already in place"
-        : `merge Prophecy's statements into the current policy${kept ? `, keeping your ${kept} other statement${kept === 1 ? '' : 's'} as they are` : ''}`;
+        : `merge Prophecy's statements into the current policy${kept ? `, keeping your ${kept} other statement${kept === 1 ? ' as it is' : 's as they are'}` : ''}`;
   return {
     id: 'policy',
     title: "Bucket policy: grant Prophecy's DataSync role and s3access user",

@@ -76,7 +76,8 @@ describe('setup wizard in a terminal', () => {
     const t = new Terminal(['setup']);
     try {
       await t.waitFor(/AWS account 123456789012 as arn:aws:sts::123456789012:/);
-      await t.waitFor(/Bucket suffix .*\(123456789012\)/);
+      await t.waitFor(/default suffix is your account id/);
+      await t.waitFor(/Bucket suffix: .*\(123456789012\)/);
       t.type('X');
       await t.waitFor(/✖ prophecy-customer-backend-events-X/);
       t.type(BACKSPACE);

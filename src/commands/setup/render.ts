@@ -22,7 +22,7 @@ function diffLine(line: string, c: ReturnType<typeof paint>): string {
 /** The plan for people, on stderr: one line per step, the policy diff under its step, then warnings. */
 export function renderPlan(plan: SetupPlan, stream: NodeJS.WriteStream = process.stderr): string {
   const c = paint(stream);
-  const lines = [c.bold(`Plan for ${plan.bucket} (${plan.region}, account ${plan.account}):`)];
+  const lines = ['', c.bold(`Plan for ${plan.bucket} (${plan.region}, account ${plan.account}):`)];
   plan.steps.forEach((step: PlanStep, i) => {
     lines.push(`  ${i + 1}. ${stepLabel(step.change, c)} ${step.title}: ${step.detail}`);
     if (step.id === 'policy' && 'diff' in step && step.change !== 'none') {
