@@ -134,13 +134,18 @@ export async function run(opts: SetupOptions): Promise<number> {
   } else {
     region = DEFAULT_REGION;
   }
-  const answers = setupAnswersSchema.parse({
+  const parsed = setupAnswersSchema.safeParse({
     bucket,
     region,
     ...principals,
     yes: opts.yes === true,
     dryRun: opts.dryRun === true,
   });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`Invalid ${issue?.path.join('.') || 'answer'}: ${issue?.message}`);
+  }
+  const answers = parsed.data;
 
   // 5. Plan
   const plan = planSetup({
