@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, ExitCode, InterruptedError } from './errors.js';
 import { setColorOverride } from './ui/color.js';
+import { interruptMessage } from './ui/interrupt.js';
 import { reportError } from './ui/report-error.js';
 import { VERSION } from './version.js';
 
@@ -214,7 +215,7 @@ export function buildProgram(): Command {
 
 function installSignalHandlers(): void {
   process.once('SIGINT', () => {
-    process.stderr.write('\nInterrupted.\n');
+    process.stderr.write(`\n${interruptMessage()}\n`);
     process.exit(ExitCode.interrupted);
   });
   // A closed pipe (`| head`) is a normal way for a reader to stop listening.

@@ -9,6 +9,7 @@ import type { VendorPrincipals } from '../../core/policy.js';
 import { ALL_BLOCKED, type PlanStep, type SetupPlan } from '../../core/setup-plan.js';
 import { CliError } from '../../errors.js';
 import { paint } from '../../ui/color.js';
+import { setInterruptNote } from '../../ui/interrupt.js';
 import { startStep } from '../../ui/progress.js';
 
 export interface ApplyContext {
@@ -54,7 +55,28 @@ async function applyStep(plan: SetupPlan, step: PlanStep, ctx: ApplyContext): Pr
  */
 export async function applyPlan(plan: SetupPlan, ctx: ApplyContext): Promise<StepOutcome[]> {
   const outcomes: StepOutcome[] = [];
+  let current = '';
+  setInterruptNote(() => {
+    const done = outcomes.filter((o) => o.status === 'applied').map((o) => o.step.title);
+    return `Interrupted during "${current}". Completed: ${done.length ? done.join('; ') : 'nothing'}. Running setup again resumes: completed steps show as "no change".`;
+  });
+  try {
+    return await applySteps(plan, ctx, outcomes, (title) => {
+      current = title;
+    });
+  } finally {
+    setInterruptNote(undefined);
+  }
+}
+
+async function applySteps(
+  plan: SetupPlan,
+  ctx: ApplyContext,
+  outcomes: StepOutcome[],
+  starting: (title: string) => void,
+): Promise<StepOutcome[]> {
   for (const [i, step] of plan.steps.entries()) {
+    starting(step.title);
     const indicator = await startStep(step.title);
     if (step.change === 'none') {
       indicator.succeed(`${step.title}: no change`);
