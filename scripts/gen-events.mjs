@@ -11,7 +11,17 @@ import { uploadObjects, writeObjectsToDir } from '../dist/synthetic/export-io.js
 
 const HOUR = 3_600_000;
 
-/** Options with defaults: by default the export ends at the current hour, so `--since 7d` finds events. */
+/**
+ * @typedef {{ hours?: string | number, seed?: string | number, start?: string | number,
+ *   events?: string | number, variety?: string, prefix?: string }} ExportFlags
+ * @typedef {import('../dist/synthetic/export.js').GenerateOptions} GenerateOptions
+ */
+
+/**
+ * Options with defaults: by default the export ends at the current hour, so `--since 7d` finds events.
+ * @param {ExportFlags} o
+ * @returns {GenerateOptions}
+ */
 export function exportOptions(o = {}) {
   const hours = Number(o.hours ?? 72);
   const end = Math.floor(Date.now() / HOUR) * HOUR;
@@ -20,13 +30,17 @@ export function exportOptions(o = {}) {
     start: o.start ?? end - (hours - 1) * HOUR,
     hours,
     eventsPerObject: Number(o.events ?? 50),
-    variety: o.variety ?? 'mixed',
+    variety: o.variety === 'jsonl-gz' ? 'jsonl-gz' : 'mixed',
     prefix: o.prefix ?? '',
   };
 }
 
-/** Events per "entity query" in an export, computed from the generator's own truth records. */
+/**
+ * Events per "entity query" in an export, computed from the generator's own truth records.
+ * @param {GenerateOptions} opts
+ */
 export function expectedCounts(opts) {
+  /** @type {Map<string, number>} */
   const counts = new Map();
   let total = 0;
   let objects = 0;
@@ -41,12 +55,21 @@ export function expectedCounts(opts) {
   return { objects, total, counts: Object.fromEntries([...counts].sort()) };
 }
 
+/**
+ * @param {string} dir
+ * @param {ExportFlags} o
+ */
 export async function writeExport(dir, o = {}) {
   const opts = exportOptions(o);
   return { objects: await writeObjectsToDir(dir, generateExport(opts)), opts };
 }
 
-/** Uploads an export; `s3` is an S3Client (e.g. pointed at moto with forcePathStyle). */
+/**
+ * Uploads an export; `s3` is an S3Client (e.g. pointed at moto with forcePathStyle).
+ * @param {import('@aws-sdk/client-s3').S3Client} s3
+ * @param {string} bucket
+ * @param {ExportFlags} o
+ */
 export async function uploadExport(s3, bucket, o = {}, concurrency = 16) {
   const opts = exportOptions(o);
   return { objects: await uploadObjects(s3, bucket, generateExport(opts), concurrency), opts };

@@ -24,7 +24,7 @@ export async function inspectObjects(
           record(record) {
             if (o.recordsRead < INSPECT_RECORDS) report.addRecord(o, record);
           },
-          skipped() {},
+          skipped: () => undefined,
           bad() {
             o.unparseable++;
           },

@@ -111,14 +111,14 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
             ctl.abort();
           }
         },
-        skipped() {
-          stats.scanned++;
+        skipped(count) {
+          stats.scanned += count;
         },
         bad(line, reason) {
           bad(key, line, reason);
         },
       },
-      filter.prefilters ? filter.mayMatch : undefined,
+      filter.prefilters ? filter : undefined,
     );
     let body: AsyncIterable<Uint8Array>;
     try {

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isNotFound } from '../aws/errors.js';
-import { listObjects, openObject } from '../aws/objects.js';
 import type { EventsQueryOptions } from '../commands/events-query.js';
 import type { CompiledFilter, EventFilter } from '../core/events/filter.js';
 import type { OutputFormat } from '../core/events/format.js';
@@ -37,7 +36,9 @@ async function dirSource(dir: string, prefix: string | undefined): Promise<Objec
 }
 
 async function s3Source(opts: EventsQueryOptions, bucket: string) {
+  // The SDK is loaded only for a bucket: --dir never pays for it.
   const { createS3 } = await import('../aws/clients.js');
+  const { listObjects, openObject } = await import('../aws/objects.js');
   const s3 = createS3(opts);
   const source: ObjectSource = {
     async *list(signal) {

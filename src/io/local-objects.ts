@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { opendir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ObjectRef } from '../aws/objects.js';
 
 /**
  * The files of a local copy (`aws s3 sync` mirror or a sent export) as if they were objects: keys are
  * paths relative to `root` with `/` separators, sorted like S3 lists them, and mtime stands in for
- * LastModified. Directories are walked one at a time, so a huge copy is never listed into memory.
+ * LastModified. Directories are read one at a time, so only one folder's listing is in memory at once.
  */
 export async function* listLocalObjects(
   root: string,
@@ -14,11 +14,9 @@ export async function* listLocalObjects(
   signal: AbortSignal,
 ): AsyncGenerator<ObjectRef> {
   async function* walk(dir: string): AsyncGenerator<ObjectRef> {
-    const entries: { name: string; isDir: boolean }[] = [];
-    for await (const d of await opendir(dir)) {
-      if (d.isDirectory()) entries.push({ name: d.name, isDir: true });
-      else if (d.isFile() || d.isSymbolicLink()) entries.push({ name: d.name, isDir: false });
-    }
+    const entries = (await readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory() || d.isFile() || d.isSymbolicLink())
+      .map((d) => ({ name: d.name, isDir: d.isDirectory() }));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (signal.aborted) return;

@@ -89,7 +89,7 @@ describe('compileFilter().mayMatch (the raw-line pre-filter)', () => {
       // Every shape yields exactly the generator's records.
       const seen: unknown[] = [];
       const s = new RecordScanner(
-        { record: (r) => seen.push(r), skipped: () => {}, bad: () => seen.push('bad') },
+        { record: (r) => seen.push(r), skipped: () => undefined, bad: () => seen.push('bad') },
         undefined,
       );
       s.push(text);

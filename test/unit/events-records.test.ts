@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { compileFilter, NO_FILTER } from '../../src/core/events/filter.js';
 import { csvRow, EventCounter, paramSummary, shortTime } from '../../src/core/events/format.js';
 import { LineSplitter } from '../../src/core/events/lines.js';
-import { RecordScanner } from '../../src/core/events/records.js';
+import { type Prefilter, RecordScanner } from '../../src/core/events/records.js';
 
-function scan(chunks: string[], mayMatch?: (l: string) => boolean) {
+function scan(chunks: string[], prefilter?: Prefilter) {
   const records: [unknown, number][] = [];
   const bad: [number, string][] = [];
   let skipped = 0;
   const s = new RecordScanner(
-    { record: (r, n) => records.push([r, n]), skipped: () => skipped++, bad: (n, why) => bad.push([n, why]) },
-    mayMatch,
+    {
+      record: (r, n) => records.push([r, n]),
+      skipped: (c) => {
+        skipped += c;
+      },
+      bad: (n, why) => bad.push([n, why]),
+    },
+    prefilter,
   );
   for (const c of chunks) s.push(c);
   s.end();
@@ -73,7 +80,10 @@ describe('RecordScanner shapes', () => {
   });
 
   it('counts pre-filtered lines as skipped without parsing them', () => {
-    const r = scan(['{"query":"a"}\n{"query":"b"}\nbroken b\n'], (l) => l.includes('b'));
+    const r = scan(['{"query":"a"}\n{"query":"b"}\nbroken b\n'], {
+      mayMatch: (l) => l.includes('b'),
+      needle: undefined,
+    });
     expect(r.skipped).toBe(1);
     expect(r.records).toHaveLength(1);
     expect(r.bad).toHaveLength(1);
@@ -107,5 +117,33 @@ describe('format helpers', () => {
       { entity: 'Project', query: 'addProject', count: 1 },
       { entity: null, query: 'mystery', count: 1 },
     ]);
+  });
+});
+
+describe('RecordScanner fast path (needle search over whole chunks)', () => {
+  it('finds the same records on the same lines as line-by-line reading, however the text is cut', () => {
+    const queries = ['releaseProject', 'commit', 'addJob', 'user'];
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      if (i % 37 === 5) lines.push('');
+      else if (i % 53 === 7) lines.push('garbage commit line');
+      else if (i % 61 === 3) lines.push('{"opType":"comm\\u0069t","userEmail":"x@y.z"}');
+      else
+        lines.push(
+          JSON.stringify({ opType: queries[i % 4], userEmail: i % 3 ? 'alice@a.io' : 'bob@b.io', n: i }),
+        );
+    }
+    const text = `${lines.join('\r\n')}\n`;
+    const filter = compileFilter({ ...NO_FILTER, queries: ['commit'], user: 'alice' });
+    const slow = scan([text], { mayMatch: filter.mayMatch, needle: undefined });
+    expect(slow.records.length).toBeGreaterThan(10);
+    for (const size of [1, 7, 64, 1000, 100_000]) {
+      const chunks: string[] = [];
+      for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
+      const fast = scan(chunks, filter);
+      expect(fast.records, `chunk ${size}`).toEqual(slow.records);
+      expect(fast.bad).toEqual(slow.bad);
+      expect(fast.skipped + fast.records.length + fast.bad.length).toBe(lines.filter((l) => l !== '').length);
+    }
   });
 });

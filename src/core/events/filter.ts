@@ -30,15 +30,23 @@ export interface CompiledFilter {
   mayMatch(line: string): boolean;
   /** True when mayMatch can reject anything (there is something to look for in the raw text). */
   prefilters: boolean;
+  /**
+   * A global regex for one required string (or a JSON \u escape) to search whole chunks with, so lines
+   * that cannot match are skipped without even being cut out of the text.
+   */
+  needle: RegExp | undefined;
 }
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+function alternatives(words: Iterable<string>): string {
+  return [...new Set([...words].map((w) => w.toLowerCase()))].map(escapeRegExp).join('|');
+}
+
 function anyOf(words: Iterable<string>): RegExp {
-  const alts = [...new Set([...words].map((w) => w.toLowerCase()))].map(escapeRegExp);
-  return new RegExp(alts.join('|'), 'i');
+  return new RegExp(alternatives(words), 'i');
 }
 
 export function compileFilter(f: EventFilter): CompiledFilter {
@@ -46,15 +54,18 @@ export function compileFilter(f: EventFilter): CompiledFilter {
   const queries = new Set(f.queries.map((q) => q.toLowerCase()));
   const user = f.user?.toLowerCase();
 
-  const tests: RegExp[] = [];
-  if (queries.size > 0) tests.push(anyOf(f.queries));
+  const words: string[][] = [];
+  if (queries.size > 0) words.push(f.queries);
   // The entity may be absent from the record and inferred from the query name, so any of the
   // entity's query names in the line is enough to keep it.
-  if (entities.size > 0) tests.push(anyOf(f.entities.flatMap((e) => [e, ...queriesOfEntity(e)])));
-  if (user) tests.push(anyOf([user]));
+  if (entities.size > 0) words.push(f.entities.flatMap((e) => [e, ...queriesOfEntity(e)]));
+  if (user) words.push([user]);
+  const tests = words.map(anyOf);
+  const first = words[0];
 
   return {
     prefilters: tests.length > 0,
+    needle: first ? new RegExp(`${alternatives(first)}|\\\\u`, 'gi') : undefined,
     mayMatch(line: string): boolean {
       for (const t of tests) {
         if (!t.test(line)) return line.includes('\\u');

@@ -41,8 +41,8 @@ export function recordsOf(value: unknown): { records: unknown[]; via: string | u
 export interface ScanCallbacks {
   /** A record to look at; `line` is its line (JSON Lines) or 1-based position in the document's array. */
   record(record: unknown, line: number): void;
-  /** A line the pre-filter ruled out: counted as scanned, never parsed. */
-  skipped(line: number): void;
+  /** Lines the pre-filter ruled out: counted as scanned, never parsed. */
+  skipped(count: number): void;
   /** A line that is not JSON, or a value that is not an object. */
   bad(line: number, reason: string): void;
 }
@@ -53,23 +53,85 @@ export interface ScanCallbacks {
  * events/records/Records/data. A first line that is not complete JSON switches to reading the whole
  * object as one document; if that fails too, the lines are read one by one and the bad ones reported.
  */
+export interface Prefilter {
+  mayMatch(line: string): boolean;
+  needle: RegExp | undefined;
+}
+
 export class RecordScanner {
   private readonly splitter = new LineSplitter();
   private lineNo = 0;
   private mode: 'start' | 'lines' | 'document' = 'start';
   private doc: string[] = [];
+  private rest = '';
+  private fast: RegExp | undefined;
+  private readonly mayMatch: ((line: string) => boolean) | undefined;
   shape: Shape = 'empty';
 
   constructor(
     private readonly cb: ScanCallbacks,
-    private readonly mayMatch: ((line: string) => boolean) | undefined,
-  ) {}
+    private readonly prefilter: Prefilter | undefined,
+  ) {
+    this.mayMatch = prefilter?.mayMatch;
+  }
 
   push(text: string): void {
+    if (this.fast) {
+      this.searchChunk(text, this.fast);
+      return;
+    }
     for (const line of this.splitter.push(text)) this.line(line);
+    if (this.mode === 'lines' && this.prefilter?.needle) {
+      // The shape is known to be JSON Lines: from the next chunk on, take the fast path.
+      this.fast = this.prefilter.needle;
+      this.rest = this.splitter.flush() ?? '';
+    }
+  }
+
+  /**
+   * JSON Lines with a pre-filter: search the chunk for the needle and cut out only the lines it hits;
+   * the lines in between are counted, not sliced or parsed.
+   */
+  private searchChunk(chunk: string, needle: RegExp): void {
+    const text = this.rest === '' ? chunk : this.rest + chunk;
+    const lastNl = text.lastIndexOf('\n');
+    if (lastNl === -1) {
+      this.rest = text;
+      return;
+    }
+    let pos = 0;
+    needle.lastIndex = 0;
+    for (let m = needle.exec(text); m !== null && m.index < lastNl; m = needle.exec(text)) {
+      const start = text.lastIndexOf('\n', m.index) + 1;
+      const end = text.indexOf('\n', m.index);
+      this.countSkipped(text, pos, start);
+      const n = ++this.lineNo;
+      this.jsonLine(text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end), n);
+      pos = end + 1;
+      needle.lastIndex = pos;
+    }
+    this.countSkipped(text, pos, lastNl + 1);
+    this.rest = text.slice(lastNl + 1);
+  }
+
+  /** Counts the lines in text[from, to) (which ends just after a newline) as scanned and skipped. */
+  private countSkipped(text: string, from: number, to: number): void {
+    let lines = 0;
+    let blank = 0;
+    for (let nl = text.indexOf('\n', from); nl !== -1 && nl < to; nl = text.indexOf('\n', nl + 1)) {
+      lines++;
+      if (nl === from || (nl === from + 1 && text.charCodeAt(from) === 13)) blank++;
+      from = nl + 1;
+    }
+    this.lineNo += lines;
+    if (lines > blank) this.cb.skipped(lines - blank);
   }
 
   end(): void {
+    if (this.rest !== '') {
+      this.splitter.push(this.rest);
+      this.rest = '';
+    }
     const last = this.splitter.flush();
     if (last !== undefined) this.line(last);
     if (this.mode === 'document') this.finishDocument();
@@ -101,7 +163,7 @@ export class RecordScanner {
   private jsonLine(line: string, n: number): void {
     if (this.mayMatch !== undefined && !this.mayMatch(line)) {
       // Only whitespace is not a record; anything else counts as scanned.
-      if (line.trim() !== '') this.cb.skipped(n);
+      if (line.trim() !== '') this.cb.skipped(1);
       return;
     }
     let value: unknown;
