@@ -29,6 +29,9 @@ process.on('SIGINT', () => {
   if (!running) finish(130);
 });
 process.on('SIGTERM', () => finish(143));
+process.on('SIGHUP', () => finish(129));
+// A closed pipe (`npm run demo | head`) ends the demo; moto goes with it (see moto-server.mjs).
+process.stdout.on('error', () => finish(0));
 
 /** @type {import('./moto-server.mjs').MotoServer | undefined} */
 let moto;
@@ -67,7 +70,7 @@ function show(shown, argv, env, quiet) {
 
 /** @param {string} endpoint @param {NodeJS.ProcessEnv} env */
 async function findDemoBucket(endpoint, env) {
-  const { S3Client, ListBucketsCommand } = await import('@aws-sdk/client-s3');
+  const { S3Client, ListBucketsCommand, GetBucketLocationCommand } = await import('@aws-sdk/client-s3');
   const s3 = new S3Client({
     endpoint,
     region: 'us-east-1',
@@ -78,8 +81,10 @@ async function findDemoBucket(endpoint, env) {
     },
   });
   const out = await s3.send(new ListBucketsCommand({}));
+  const name = out.Buckets?.find((b) => b.Name?.startsWith('prophecy-customer-backend-events-'))?.Name;
+  const location = name ? await s3.send(new GetBucketLocationCommand({ Bucket: name })) : undefined;
   s3.destroy();
-  return out.Buckets?.find((b) => b.Name?.startsWith('prophecy-customer-backend-events-'))?.Name;
+  return name ? { name, region: location?.LocationConstraint || 'us-east-1' } : undefined;
 }
 
 async function main() {
@@ -123,17 +128,18 @@ async function main() {
   } else {
     await step('npx prophecy-audit setup --suffix demo --yes', cli('setup', '--suffix', 'demo', '--yes'));
   }
-  const bucket = await findDemoBucket(moto.endpoint, env);
-  if (!bucket) {
+  const found = await findDemoBucket(moto.endpoint, env);
+  if (!found) {
     process.stderr.write(
       'setup finished but no prophecy-customer-backend-events-* bucket exists; stopping.\n',
     );
     return finish(1);
   }
-  const where = ['--bucket', bucket];
-  const whereShown = bucket.startsWith('prophecy-customer-backend-events-')
-    ? `--suffix ${bucket.slice('prophecy-customer-backend-events-'.length)}`
-    : `--bucket ${bucket}`;
+  const bucket = found.name;
+  // A bucket outside us-east-1 (chosen in the wizard) is named with its region, as a user would.
+  const regionArgs = found.region === 'us-east-1' ? [] : ['--region', found.region];
+  const where = ['--suffix', bucket.slice('prophecy-customer-backend-events-'.length), ...regionArgs];
+  const whereShown = where.join(' ');
 
   process.stdout.write(
     '\nProphecy would now sync hourly audit exports into the bucket; a generator stands in for it.\n',

@@ -81,9 +81,15 @@ export async function startMoto(logFile) {
     throw err;
   }
   const pid = /** @type {number} */ (child.pid);
+  // Whatever way this process ends (error, closed pipe, signal handled elsewhere), take moto with it.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const stop = () =>
     /** @type {Promise<void>} */ (
       new Promise((resolve) => {
+        process.removeListener('exit', killOnExit);
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         process.kill(pid, 'SIGTERM');
