@@ -21,15 +21,18 @@ import {
 } from './policy-eval.js';
 import { DEFAULT_REGION, NON_DEFAULT_REGION_NOTE } from './vendor.js';
 
-export type CheckId =
-  | 'bucket'
-  | 'name'
-  | 'region'
-  | 'ownership'
-  | 'policy'
-  | 'least-privilege'
-  | 'public-access'
-  | 'freshness';
+/** verify's checks in the order they run. Stable: scripts match on these ids, and the JSON schema uses this list. */
+export const CHECK_IDS = [
+  'bucket',
+  'name',
+  'region',
+  'ownership',
+  'policy',
+  'least-privilege',
+  'public-access',
+  'freshness',
+] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
 export interface CheckResult {
@@ -51,17 +54,6 @@ export interface CheckInput {
   newest?: NewestObject | null;
   now?: Date;
 }
-
-export const CHECK_IDS: readonly CheckId[] = [
-  'bucket',
-  'name',
-  'region',
-  'ownership',
-  'policy',
-  'least-privilege',
-  'public-access',
-  'freshness',
-];
 
 const pass = (id: CheckId, message: string, details?: unknown): CheckResult =>
   details === undefined ? { id, status: 'pass', message } : { id, status: 'pass', message, details };

@@ -1,16 +1,8 @@
 import { z } from 'zod';
+import { CHECK_IDS } from '../core/checks.js';
 
 /** The ids of verify's checks, in the order they run. Stable: scripts match on them. */
-export const verifyCheckIdSchema = z.enum([
-  'bucket',
-  'name',
-  'region',
-  'ownership',
-  'policy',
-  'least-privilege',
-  'public-access',
-  'freshness',
-]);
+export const verifyCheckIdSchema = z.enum(CHECK_IDS);
 
 export const verifyCheckSchema = z.object({
   id: verifyCheckIdSchema,
