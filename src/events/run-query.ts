@@ -66,7 +66,13 @@ interface Progress {
 
 /** An ora spinner with live counts, only when stderr is a terminal. */
 async function startProgress(stats: () => ReadStats | undefined): Promise<Progress> {
-  if (process.stderr.isTTY !== true || process.env.CI === 'true' || process.env.TERM === 'dumb') {
+  // A terminal that reports no width (some pseudo-terminals) would make the spinner's redraw misbehave.
+  if (
+    process.stderr.isTTY !== true ||
+    !(process.stderr.columns > 0) ||
+    process.env.CI === 'true' ||
+    process.env.TERM === 'dumb'
+  ) {
     return { around: undefined, stop: () => undefined };
   }
   const { default: ora } = await import('ora');

@@ -104,9 +104,9 @@ export function eventSink(format: OutputFormat, out: OutputWriter): EventSink {
           out.write(eventCsvRow(e));
           break;
         case 'table': {
-          if (first) out.write(c.bold(row(TABLE_HEAD)));
+          if (first) out.write(`${c.bold(row(TABLE_HEAD).trimEnd())}\n`);
           const line = row(eventTableCells(e));
-          out.write(e.failed ? c.red(line) : line);
+          out.write(e.failed ? `${c.red(line.trimEnd())}\n` : line);
           break;
         }
       }
