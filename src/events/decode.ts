@@ -4,6 +4,63 @@ import { createGunzip } from 'node:zlib';
 
 export type Encoding = 'gzip' | 'plain';
 
+function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** The first chunk of a paused stream, without consuming it for good (it is unshifted back). */
+function peek(r: Readable): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      r.off('readable', tryRead);
+      r.off('end', onEnd);
+      r.off('close', onEnd);
+      r.off('error', onError);
+    };
+    const tryRead = () => {
+      const chunk = r.read() as Buffer | null;
+      if (chunk === null || chunk.length === 0) return;
+      cleanup();
+      r.unshift(chunk);
+      resolve(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (err: unknown) => {
+      cleanup();
+      reject(err);
+    };
+    r.on('readable', tryRead);
+    r.once('end', onEnd);
+    r.once('close', onEnd);
+    r.once('error', onError);
+  });
+}
+
+async function* utf8(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const dec = new StringDecoder('utf8');
+  for await (const chunk of chunks) {
+    const s = dec.write(chunk as Buffer);
+    if (s) yield s;
+  }
+  const tail = dec.end();
+  if (tail) yield tail;
+}
+
+async function* gunzipped(source: Readable): AsyncGenerator<string> {
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  pipeline(source, gunzip, () => undefined);
+  gunzip.setEncoding('utf8');
+  try {
+    for await (const s of gunzip) yield s as string;
+  } finally {
+    gunzip.destroy();
+    source.destroy();
+  }
+}
+
 /**
  * An object's bytes as UTF-8 text chunks, gunzipped when the content starts with the gzip magic bytes
  * (whatever the key or Content-Encoding claim; concatenated gzip members are read too). Streaming
@@ -13,37 +70,15 @@ export async function* decodeText(
   body: AsyncIterable<Uint8Array>,
   onEncoding?: (e: Encoding) => void,
 ): AsyncGenerator<string> {
-  const it = body[Symbol.asyncIterator]();
+  // Node streams (files, SDK bodies) are peeked and piped directly: no extra layer per chunk.
+  const source = body instanceof Readable ? body : Readable.from(body, { objectMode: false });
   try {
-    let first = await it.next();
-    while (!first.done && first.value.length === 0) first = await it.next();
-    if (first.done) return;
-    const head = first.value;
-    const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+    const head = await peek(source);
+    if (head === null) return;
+    const gzip = isGzip(head);
     onEncoding?.(gzip ? 'gzip' : 'plain');
-    async function* bytes(): AsyncGenerator<Uint8Array> {
-      yield head;
-      for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
-    }
-    if (!gzip) {
-      const dec = new StringDecoder('utf8');
-      for await (const chunk of bytes()) {
-        const s = dec.write(chunk as Buffer);
-        if (s) yield s;
-      }
-      const tail = dec.end();
-      if (tail) yield tail;
-      return;
-    }
-    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
-    pipeline(Readable.from(bytes(), { objectMode: false }), gunzip, () => undefined);
-    gunzip.setEncoding('utf8');
-    try {
-      for await (const s of gunzip) yield s as string;
-    } finally {
-      gunzip.destroy();
-    }
+    yield* gzip ? gunzipped(source) : utf8(source);
   } finally {
-    await it.return?.();
+    source.destroy();
   }
 }

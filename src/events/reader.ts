@@ -54,7 +54,8 @@ const MAX_SAMPLES = 5;
 
 /** Skips objects nothing can be read from: "folder" markers and empty objects. */
 export function isReadable(o: ObjectRef): boolean {
-  return !o.key.endsWith('/') && o.size > 0;
+  // NaN size: not known (a local file listed without stat) — read it, an empty one yields nothing.
+  return !o.key.endsWith('/') && !(o.size <= 0);
 }
 
 /**

@@ -20,7 +20,7 @@ export interface ResolvedQuery {
   concurrency: number;
 }
 
-async function dirSource(dir: string, prefix: string | undefined): Promise<ObjectSource> {
+async function dirSource(dir: string, prefix: string | undefined, needStat: boolean): Promise<ObjectSource> {
   const root = resolve(dir);
   const st = await stat(root).catch(() => undefined);
   if (!st?.isDirectory())
@@ -29,8 +29,8 @@ async function dirSource(dir: string, prefix: string | undefined): Promise<Objec
       'Pass the folder of a local copy, e.g. one made with `aws s3 sync`.',
     );
   return {
-    list: (signal) => listLocalObjects(root, prefix, signal),
-    open: (key, signal) => openLocalObject(root, key, signal),
+    list: (signal) => listLocalObjects(root, prefix, signal, needStat),
+    open: (key) => openLocalObject(root, key),
     isGone: (err) => (err as NodeJS.ErrnoException).code === 'ENOENT',
   };
 }
@@ -116,7 +116,8 @@ export async function runQuery(opts: EventsQueryOptions, q: ResolvedQuery): Prom
   const started = Date.now();
   let close: () => void = () => undefined;
   let source: ObjectSource;
-  if (opts.dir !== undefined) source = await dirSource(opts.dir, opts.prefix);
+  const windowed = q.filter.sinceMs !== undefined || q.filter.untilMs !== undefined;
+  if (opts.dir !== undefined) source = await dirSource(opts.dir, opts.prefix, windowed);
   else {
     const s = await s3Source(opts, q.bucket as string);
     source = s.source;

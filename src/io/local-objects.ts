@@ -12,6 +12,8 @@ export async function* listLocalObjects(
   root: string,
   prefix: string | undefined,
   signal: AbortSignal,
+  /** Without a time window nothing needs mtime or size: skip the stat (an empty file yields nothing anyway). */
+  needStat = true,
 ): AsyncGenerator<ObjectRef> {
   async function* walk(dir: string): AsyncGenerator<ObjectRef> {
     const entries = (await readdir(dir, { withFileTypes: true }))
@@ -29,6 +31,10 @@ export async function* listLocalObjects(
         continue;
       }
       if (prefix && !key.startsWith(prefix)) continue;
+      if (!needStat) {
+        yield { key, size: Number.NaN, lastModifiedMs: undefined };
+        continue;
+      }
       const st = await stat(path).catch(() => undefined);
       if (!st?.isFile()) continue;
       yield { key, size: st.size, lastModifiedMs: st.mtimeMs };
@@ -37,6 +43,7 @@ export async function* listLocalObjects(
   yield* walk(root);
 }
 
-export function openLocalObject(root: string, key: string, signal: AbortSignal): AsyncIterable<Uint8Array> {
-  return createReadStream(join(root, ...key.split('/')), { signal, highWaterMark: 256 * 1024 });
+/** A file's bytes; the reader stops pulling (and the stream is destroyed) when it is aborted. */
+export function openLocalObject(root: string, key: string): AsyncIterable<Uint8Array> {
+  return createReadStream(join(root, ...key.split('/')), { highWaterMark: 64 * 1024 });
 }

@@ -65,7 +65,7 @@ export function compileFilter(f: EventFilter): CompiledFilter {
 
   return {
     prefilters: tests.length > 0,
-    needle: first ? new RegExp(`${alternatives(first)}|\\\\u`, 'gi') : undefined,
+    needle: first ? new RegExp(alternatives(first), 'gi') : undefined,
     mayMatch(line: string): boolean {
       for (const t of tests) {
         if (!t.test(line)) return line.includes('\\u');

@@ -93,25 +93,45 @@ export class RecordScanner {
    * the lines in between are counted, not sliced or parsed.
    */
   private searchChunk(chunk: string, needle: RegExp): void {
-    const text = this.rest === '' ? chunk : this.rest + chunk;
-    const lastNl = text.lastIndexOf('\n');
-    if (lastNl === -1) {
-      this.rest = text;
+    const firstNl = chunk.indexOf('\n');
+    if (firstNl === -1) {
+      this.rest += chunk;
       return;
     }
-    let pos = 0;
+    // The line straddling the previous chunk is joined on its own, so the chunk itself is searched
+    // as it came (a flat string: no copy of the whole chunk).
+    const head = this.rest + chunk.slice(0, firstNl);
+    this.rest = '';
     needle.lastIndex = 0;
-    for (let m = needle.exec(text); m !== null && m.index < lastNl; m = needle.exec(text)) {
-      const start = text.lastIndexOf('\n', m.index) + 1;
-      const end = text.indexOf('\n', m.index);
-      this.countSkipped(text, pos, start);
-      const n = ++this.lineNo;
-      this.jsonLine(text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end), n);
+    if (needle.test(head) || head.includes('\\u')) this.jsonLine(stripCr(head), ++this.lineNo);
+    else {
+      this.lineNo++;
+      if (head.trim() !== '') this.cb.skipped(1);
+    }
+    const lastNl = chunk.lastIndexOf('\n');
+    this.rest = chunk.slice(lastNl + 1);
+    if (lastNl === firstNl) return;
+    const from = firstNl + 1;
+    if (chunk.includes('\\u', from)) {
+      // A \u escape could spell the needle: take the careful line-by-line path for this chunk.
+      let start = from;
+      for (let nl = chunk.indexOf('\n', start); nl !== -1 && nl <= lastNl; nl = chunk.indexOf('\n', start)) {
+        this.jsonLine(stripCr(chunk.slice(start, nl)), ++this.lineNo);
+        start = nl + 1;
+      }
+      return;
+    }
+    let pos = from;
+    needle.lastIndex = from;
+    for (let m = needle.exec(chunk); m !== null && m.index < lastNl; m = needle.exec(chunk)) {
+      const start = chunk.lastIndexOf('\n', m.index) + 1;
+      const end = chunk.indexOf('\n', m.index);
+      this.countSkipped(chunk, pos, start);
+      this.jsonLine(stripCr(chunk.slice(start, end)), ++this.lineNo);
       pos = end + 1;
       needle.lastIndex = pos;
     }
-    this.countSkipped(text, pos, lastNl + 1);
-    this.rest = text.slice(lastNl + 1);
+    this.countSkipped(chunk, pos, lastNl + 1);
   }
 
   /** Counts the lines in text[from, to) (which ends just after a newline) as scanned and skipped. */
@@ -202,6 +222,10 @@ export class RecordScanner {
       else this.cb.bad(i + 1, 'not a JSON object');
     });
   }
+}
+
+function stripCr(line: string): string {
+  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
 }
 
 function parses(text: string): boolean {
