@@ -8,9 +8,14 @@ function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-/** The first chunk of a paused stream, without consuming it for good (it is unshifted back). */
-function peek(r: Readable): Promise<Buffer | null> {
+/**
+ * The first bytes of a paused stream (at least two, enough for the gzip magic, unless the stream is
+ * shorter). They are put back with unshift unless the stream already ended, in which case they are all.
+ */
+function peek(r: Readable): Promise<{ head: Buffer; ended: boolean }> {
   return new Promise((resolve, reject) => {
+    const got: Buffer[] = [];
+    let length = 0;
     const cleanup = () => {
       r.off('readable', tryRead);
       r.off('end', onEnd);
@@ -18,15 +23,20 @@ function peek(r: Readable): Promise<Buffer | null> {
       r.off('error', onError);
     };
     const tryRead = () => {
-      const chunk = r.read() as Buffer | null;
-      if (chunk === null || chunk.length === 0) return;
+      for (let c = r.read() as Buffer | null; c !== null; c = r.read() as Buffer | null) {
+        got.push(c);
+        length += c.length;
+        if (length >= 2) break;
+      }
+      if (length < 2) return;
       cleanup();
-      r.unshift(chunk);
-      resolve(chunk);
+      const head = Buffer.concat(got);
+      r.unshift(head);
+      resolve({ head, ended: false });
     };
     const onEnd = () => {
       cleanup();
-      resolve(null);
+      resolve({ head: Buffer.concat(got), ended: true });
     };
     const onError = (err: unknown) => {
       cleanup();
@@ -73,8 +83,14 @@ export async function* decodeText(
   // Node streams (files, SDK bodies) are peeked and piped directly: no extra layer per chunk.
   const source = body instanceof Readable ? body : Readable.from(body, { objectMode: false });
   try {
-    const head = await peek(source);
-    if (head === null) return;
+    const { head, ended } = await peek(source);
+    if (head.length === 0) return;
+    if (ended) {
+      // Fewer than two bytes in all: not gzip.
+      onEncoding?.('plain');
+      yield head.toString('utf8');
+      return;
+    }
     const gzip = isGzip(head);
     onEncoding?.(gzip ? 'gzip' : 'plain');
     yield* gzip ? gunzipped(source) : utf8(source);
