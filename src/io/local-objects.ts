@@ -18,7 +18,7 @@ export async function* listLocalObjects(
   async function* walk(dir: string): AsyncGenerator<ObjectRef> {
     const entries = (await readdir(dir, { withFileTypes: true }))
       .filter((d) => d.isDirectory() || d.isFile() || d.isSymbolicLink())
-      .map((d) => ({ name: d.name, isDir: d.isDirectory() }));
+      .map((d) => ({ name: d.name, isDir: d.isDirectory(), isLink: d.isSymbolicLink() }));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (signal.aborted) return;
@@ -31,6 +31,8 @@ export async function* listLocalObjects(
         continue;
       }
       if (prefix && !key.startsWith(prefix)) continue;
+      // A link to a file is read; a link to a folder is not followed (it could loop).
+      if (e.isLink && !(await stat(path).catch(() => undefined))?.isFile()) continue;
       if (!needStat) {
         yield { key, size: Number.NaN, lastModifiedMs: undefined };
         continue;
