@@ -76,6 +76,8 @@ export async function uploadExport(s3, bucket, o = {}, concurrency = 16) {
 }
 
 async function main() {
+  // Like the CLI: no SDK notice about future Node versions on stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({
     options: {
       dir: { type: 'string' },

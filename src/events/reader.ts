@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ObjectRef } from '../aws/objects.js';
 import type { AuditEvent, EventFacts } from '../core/events/event.js';
 import type { CompiledFilter } from '../core/events/filter.js';
@@ -77,6 +78,8 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
   opts.onStart?.(stats);
   const ctl = new AbortController();
   const signal = ctl.signal;
+  // Every in-flight request listens on this one signal: more than Node's default warning threshold of 10.
+  setMaxListeners(Math.max(16, opts.concurrency * 4), signal);
   const onOuterAbort = () => ctl.abort();
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let failure: unknown;
