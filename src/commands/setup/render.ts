@@ -67,7 +67,14 @@ export function handOffMessage(region: string): string {
 
 /** What to send Prophecy, on stdout, easy to copy. */
 export function renderHandOff(bucketArn: string, region: string): string {
-  const lines = ['', 'Send this to Prophecy:', '', `  Bucket ARN: ${bucketArn}`, `  Region:     ${region}`, ''];
+  const lines = [
+    '',
+    'Send this to Prophecy:',
+    '',
+    `  Bucket ARN: ${bucketArn}`,
+    `  Region:     ${region}`,
+    '',
+  ];
   if (region !== DEFAULT_REGION) {
     lines.push(`Note: ${region} is not ${DEFAULT_REGION}. ${NON_DEFAULT_REGION_NOTE}`, '');
   }
