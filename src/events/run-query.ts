@@ -8,6 +8,7 @@ import { CliError, ExitCode, UsageError } from '../errors.js';
 import { listLocalObjects, openLocalObject } from '../io/local-objects.js';
 import { paint } from '../ui/color.js';
 import { countSink, eventSink, OutputWriter, renderInspect } from '../ui/events-output.js';
+import { canSpin } from '../ui/progress.js';
 import { inspectObjects } from './inspect.js';
 import { type ObjectSource, type ReadStats, readEvents } from './reader.js';
 
@@ -66,13 +67,7 @@ interface Progress {
 
 /** An ora spinner with live counts, only when stderr is a terminal. */
 async function startProgress(stats: () => ReadStats | undefined): Promise<Progress> {
-  // A terminal that reports no width (some pseudo-terminals) would make the spinner's redraw misbehave.
-  if (
-    process.stderr.isTTY !== true ||
-    !(process.stderr.columns > 0) ||
-    process.env.CI === 'true' ||
-    process.env.TERM === 'dumb'
-  ) {
+  if (!canSpin(process.stderr)) {
     return { around: undefined, stop: () => undefined };
   }
   const { default: ora } = await import('ora');

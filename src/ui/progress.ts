@@ -18,13 +18,19 @@ type OraSpinner = {
   fail(t?: string): unknown;
 };
 
-function interactive(stream: NodeJS.WriteStream): boolean {
-  return stream.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
+/**
+ * Whether a spinner may draw on `stream`: a terminal that reports a width (ora's redraw loops on a
+ * pseudo-terminal without one), outside CI and dumb terminals.
+ */
+export function canSpin(stream: NodeJS.WriteStream): boolean {
+  return (
+    stream.isTTY === true && stream.columns > 0 && process.env.CI !== 'true' && process.env.TERM !== 'dumb'
+  );
 }
 
 export async function startStep(text: string, stream: NodeJS.WriteStream = process.stderr): Promise<Step> {
   const c = paint(stream);
-  if (interactive(stream)) {
+  if (canSpin(stream)) {
     const { default: ora } = await import('ora');
     const spinner: OraSpinner = ora({ text, stream, color: 'cyan', isEnabled: true }).start();
     return {
