@@ -44,6 +44,8 @@ describe('the packed npm tarball', () => {
     expect(files).toContain('package.json');
     const stray = files.filter((f) => !/^(dist\/|bin\/|README\.md$|LICENSE$|package\.json$)/.test(f));
     expect(stray).toEqual([]);
+    // The synthetic-export generator is for the demo, tests and benchmarks; users never run it.
+    expect(files.filter((f) => f.startsWith('dist/synthetic/'))).toEqual([]);
   });
 
   it('runs `npx prophecy-audit --help` from an empty project', async () => {
