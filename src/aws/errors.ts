@@ -136,8 +136,10 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): CliError {
   const code =
     (err as NodeJS.ErrnoException)?.code ?? (err as { cause?: NodeJS.ErrnoException })?.cause?.code;
   if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError') {
+    // The SDK's message names the host and port ("connect ECONNREFUSED 127.0.0.1:9"), which is the useful part.
+    const detail = message.split('\n')[0] || code || name;
     return new CliError(
-      `Could not reach AWS for ${ctx.operation}${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${code ?? name}).`,
+      `Could not reach AWS for ${ctx.operation}${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${detail}).`,
       {
         ...opts,
         hint: 'Check your network, proxy settings and --endpoint-url.',

@@ -72,6 +72,12 @@ export function resolveQuery(opts: EventsQueryOptions, now: number, stdoutIsTty:
   if (opts.dir !== undefined && (opts.suffix !== undefined || opts.bucket !== undefined)) {
     throw new UsageError('Give --dir or --suffix/--bucket, not both.');
   }
+  if (opts.dir === undefined && opts.suffix === undefined && opts.bucket === undefined) {
+    throw new UsageError(
+      'Missing the events to read.',
+      'Pass --suffix <suffix> or --bucket <name> for the bucket, or --dir <path> for a local copy.',
+    );
+  }
   const bucket = opts.dir === undefined ? resolveBucket(opts).bucket : undefined;
   const format: OutputFormat = opts.output ?? (stdoutIsTty ? 'table' : 'ndjson');
   return {
