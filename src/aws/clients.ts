@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsOptions } from '../cli.js';
 import { DEFAULT_REGION } from '../core/vendor.js';
+import { setActiveProfile } from './errors.js';
 
 /**
  * Standard retry mode with 5 attempts in all (1 try + 4 retries, exponential back-off with jitter):
@@ -30,6 +31,7 @@ export function resolveRegion(opts: AwsOptions, env: NodeJS.ProcessEnv = process
 }
 
 export function clientSettings(service: 's3' | 'sts', opts: AwsOptions): ClientSettings {
+  setActiveProfile(opts.profile);
   return { region: resolveRegion(opts), endpoint: resolveEndpoint(service, opts), profile: opts.profile };
 }
 

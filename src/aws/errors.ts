@@ -54,8 +54,19 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
 ]);
 
+let activeProfile: string | undefined;
+
+/** The profile the clients were made with, so any failed call can name it in its advice. */
+export function setActiveProfile(profile: string | undefined): void {
+  activeProfile = profile;
+}
+
+function profileOf(ctx: AwsCallContext): string | undefined {
+  return ctx.profile ?? activeProfile ?? process.env.AWS_PROFILE;
+}
+
 function loginHint(profile: string | undefined): string {
-  const p = profile ?? process.env.AWS_PROFILE;
+  const p = profile;
   return p ? `run \`aws sso login --profile ${p}\`` : 'run `aws sso login --profile <name>`';
 }
 
@@ -79,7 +90,14 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): CliError {
     if (/sso|token/i.test(message)) {
       return new CliError(`Your AWS SSO login is missing or expired (${message.split('\n')[0]}).`, {
         ...opts,
-        hint: `To fix: ${loginHint(ctx.profile)}, then run this command again.`,
+        hint: `To fix: ${loginHint(profileOf(ctx))}, then run this command again.`,
+      });
+    }
+    const profile = profileOf(ctx);
+    if (profile) {
+      return new CliError(`No AWS credentials could be loaded for profile "${profile}".`, {
+        ...opts,
+        hint: `To fix: check the name (\`aws configure list-profiles\`), run \`aws configure --profile ${profile}\`, or ${loginHint(profile)}.`,
       });
     }
     return new CliError('No AWS credentials were found.', {
@@ -90,13 +108,13 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): CliError {
   if (name === 'TokenProviderError' || /\bsso\b.*(expired|refresh)/i.test(message)) {
     return new CliError('Your AWS SSO session has expired.', {
       ...opts,
-      hint: `To fix: ${loginHint(ctx.profile)}.`,
+      hint: `To fix: ${loginHint(profileOf(ctx))}.`,
     });
   }
   if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || name === 'RequestExpired') {
     return new CliError('Your AWS credentials have expired.', {
       ...opts,
-      hint: `To fix: refresh them (${loginHint(ctx.profile)}, or new temporary credentials) and run again.`,
+      hint: `To fix: refresh them (${loginHint(profileOf(ctx))}, or new temporary credentials) and run again.`,
     });
   }
   if (name === 'InvalidClientTokenId' || name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch') {

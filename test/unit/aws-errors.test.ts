@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { awsErrorName, translateAwsError } from '../../src/aws/errors.js';
 import { CliError, ExitCode } from '../../src/errors.js';
 
@@ -15,6 +15,10 @@ function sdkError(name: string, message: string, status?: number, extra: Record<
 const ctx = { operation: 'GetBucketPolicy', action: 's3:GetBucketPolicy', resource: 'my-bucket' };
 
 describe('translateAwsError', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it.each([
     [
       sdkError('CredentialsProviderError', 'Could not load credentials from any providers'),
@@ -70,6 +74,21 @@ describe('translateAwsError', () => {
     expect(
       awsErrorName(Object.assign(new Error('x'), { name: 'S3ServiceException', Code: 'NoSuchBucketPolicy' })),
     ).toBe('NoSuchBucketPolicy');
+  });
+
+  it('without a profile, suggests how to choose or create one', () => {
+    vi.stubEnv('AWS_PROFILE', undefined);
+    const err = sdkError('CredentialsProviderError', 'Could not load credentials from any providers');
+    const out = translateAwsError(err, { operation: 'sts:GetCallerIdentity' });
+    expect(out.message).toBe('No AWS credentials were found.');
+    expect(out.hint).toMatch(/--profile <name>.*aws configure/);
+  });
+
+  it('names the profile when credentials for it cannot be loaded', () => {
+    const err = sdkError('CredentialsProviderError', 'Could not load credentials from any providers');
+    const out = translateAwsError(err, { operation: 'sts:GetCallerIdentity', profile: 'audit' });
+    expect(out.message).toBe('No AWS credentials could be loaded for profile "audit".');
+    expect(out.hint).toMatch(/aws configure --profile audit/);
   });
 
   it('passes CliErrors through unchanged', () => {
