@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { generateExport } from '../dist/synthetic/export.js';
 import { uploadObjects, writeObjectsToDir } from '../dist/synthetic/export-io.js';
-import { startMoto } from '../scripts/moto-server.mjs';
+import { emulatorEnv, startMoto } from '../scripts/moto-server.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'prophecy-audit.js');
@@ -110,17 +110,7 @@ function record(setting, objects, row, t, matches) {
 
 const work = mkdtempSync(join(tmpdir(), 'bench-events-'));
 const moto = await startMoto(join(ROOT, '.moto-logs', `bench-events-${Date.now()}.log`));
-const env = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_REGION: 'us-east-1',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_ENDPOINT_URL: moto.endpoint,
-  AWS_CONFIG_FILE: '/nonexistent/aws-config',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
+const env = emulatorEnv(moto.endpoint);
 const s3 = new S3Client({
   endpoint: moto.endpoint,
   region: 'us-east-1',

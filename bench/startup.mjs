@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMoto } from '../scripts/moto-server.mjs';
+import { emulatorEnv, startMoto } from '../scripts/moto-server.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'prophecy-audit.js');
@@ -45,17 +45,7 @@ function measure(steps, env) {
 
 const moto = await startMoto(join(tmpdir(), `prophecy-audit-bench-moto-${process.pid}.log`));
 try {
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    NO_COLOR: '1',
-  };
+  const env = { ...emulatorEnv(moto.endpoint), NO_COLOR: '1' };
   const bucket = 'prophecy-customer-backend-events-bench';
   const setup = spawnSync(process.execPath, [CLI, 'setup', '--suffix', 'bench', '--yes'], {
     env,

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMoto } from './moto-server.mjs';
+import { emulatorEnv, startMoto } from './moto-server.mjs';
 
 // The pinned AWS SDK supports Node 20 but prints a notice about future releases; keep the demo readable.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -94,17 +94,7 @@ async function main() {
   );
   moto = await startMoto(join(logDir, 'moto.log'));
   process.stdout.write(dim(`moto_server is listening on ${moto.endpoint} (request log: ${moto.logFile})\n`));
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'demo',
-    AWS_SECRET_ACCESS_KEY: 'demo',
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_CONFIG_FILE: join(logDir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(logDir, 'no-aws-credentials'),
-    AWS_PROFILE: undefined,
-  };
-  delete env.AWS_PROFILE;
+  const env = emulatorEnv(moto.endpoint);
   const step = async (/** @type {string} */ shown, /** @type {string[]} */ argv, quiet = false) => {
     const code = await show(shown, argv, env, quiet);
     if (interrupted || code === 130) {

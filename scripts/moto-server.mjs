@@ -100,3 +100,28 @@ export async function startMoto(logFile) {
     );
   return { endpoint, pid, logFile, stop };
 }
+
+/**
+ * An environment that points the AWS SDK and CLI at the emulator with dummy credentials and keeps the
+ * user's own AWS config (profiles, SSO, real keys) out of reach.
+ * @param {string} endpoint
+ * @param {NodeJS.ProcessEnv} [base]
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function emulatorEnv(endpoint, base = process.env) {
+  /** @type {NodeJS.ProcessEnv} */
+  const env = {};
+  for (const [k, v] of Object.entries(base)) if (!k.startsWith('AWS_')) env[k] = v;
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
