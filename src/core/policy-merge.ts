@@ -13,6 +13,7 @@ import {
   statementChanges,
   uniqueIdPrincipals,
 } from './policy-diff.js';
+import { PolicyParseError, policyStatements, type RawStatement } from './policy-eval.js';
 import { POLICY_VERSION } from './vendor.js';
 
 /**
@@ -53,7 +54,10 @@ function unparseable(reason: string): CliError {
   );
 }
 
-/** Parses a stored bucket policy; throws a CliError (exit 2) rather than guess at something odd. */
+/**
+ * Parses a stored bucket policy; throws a CliError (exit 2) rather than guess at something odd. The shape
+ * rules are verify's (policyStatements); setup is stricter on Effect because it writes the policy back.
+ */
 export function parsePolicy(text: string): PolicyDocument {
   let raw: unknown;
   try {
@@ -61,24 +65,19 @@ export function parsePolicy(text: string): PolicyDocument {
   } catch (err) {
     throw unparseable(`not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw unparseable('not a JSON object');
-  const doc = raw as Record<string, unknown>;
-  const statements = doc.Statement;
-  // IAM allows a lone statement object in place of the array.
-  const list = Array.isArray(statements)
-    ? statements
-    : statements && typeof statements === 'object'
-      ? [statements]
-      : undefined;
-  if (!list) throw unparseable('it has no "Statement" list');
+  let list: RawStatement[];
+  try {
+    list = policyStatements(raw);
+  } catch (err) {
+    if (err instanceof PolicyParseError) throw unparseable(err.message);
+    throw err;
+  }
   list.forEach((s, i) => {
-    if (typeof s !== 'object' || s === null || Array.isArray(s))
-      throw unparseable(`statement ${i + 1} is not an object`);
-    const effect = (s as Record<string, unknown>).Effect;
-    if (effect !== 'Allow' && effect !== 'Deny') {
-      throw unparseable(`statement ${i + 1} has Effect ${JSON.stringify(effect)}, not "Allow" or "Deny"`);
+    if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
+      throw unparseable(`statement ${i + 1} has Effect ${JSON.stringify(s.Effect)}, not "Allow" or "Deny"`);
     }
   });
+  const doc = raw as Record<string, unknown>;
   if (doc.Version !== undefined && typeof doc.Version !== 'string')
     throw unparseable('its "Version" is not a string');
   return { ...(doc as unknown as PolicyDocument), Statement: list as PolicyStatement[] };
