@@ -175,18 +175,67 @@ export async function newestObject(
   return newest ? { ...newest, count } : undefined;
 }
 
-/** A read that answers AccessDenied is recorded rather than fatal, so one missing permission doesn't hide the rest. */
-async function tolerant<T>(denied: string[], action: string, fn: () => Promise<T>): Promise<T | undefined> {
+type Read<T> = { ok: true; value: T } | { ok: false };
+
+/**
+ * A read that answers AccessDenied is recorded rather than fatal, so one missing permission doesn't hide
+ * the rest; a bucket that vanished meanwhile reads as absent (HeadBucket's answer decides). Anything else
+ * (network, credentials) still stops the run.
+ */
+async function tolerant<T>(denied: string[], action: string, fn: () => Promise<T>): Promise<Read<T>> {
   try {
-    return await fn();
+    return { ok: true, value: await fn() };
   } catch (err) {
     const root = (err as { cause?: unknown }).cause ?? err;
     if (isAccessDenied(root)) {
       denied.push(action);
-      return undefined;
+      return { ok: false };
     }
+    if (isNotFound(root)) return { ok: false };
     throw err;
   }
+}
+
+const readValue = <T>(r: Read<T>): T | undefined => (r.ok ? r.value : undefined);
+
+export interface BucketConfig {
+  denied: string[];
+  region: string | undefined;
+  objectOwnership: string | undefined;
+  publicAccessBlock: PublicAccessBlock | undefined;
+  policyText: string | undefined;
+  /** Only with `checkObjects`. */
+  hasObjects: boolean | undefined;
+  /** Only with `newest`: the most recent object, null when the bucket is empty, undefined when not read. */
+  newest: NewestObject | null | undefined;
+}
+
+/** The bucket's configuration, read in one parallel round with ExpectedBucketOwner = `owner`. */
+export async function readBucketConfig(
+  s3: S3Client,
+  bucket: string,
+  owner: string | undefined,
+  opts: { checkObjects?: boolean | undefined; newest?: boolean | undefined } = {},
+): Promise<BucketConfig> {
+  const denied: string[] = [];
+  const skip = Promise.resolve<Read<never>>({ ok: false });
+  const [region, objectOwnership, publicAccessBlock, policyText, hasObjects, newest] = await Promise.all([
+    tolerant(denied, 's3:GetBucketLocation', () => getBucketRegion(s3, bucket, owner)),
+    tolerant(denied, 's3:GetBucketOwnershipControls', () => getObjectOwnership(s3, bucket, owner)),
+    tolerant(denied, 's3:GetBucketPublicAccessBlock', () => getPublicAccessBlock(s3, bucket, owner)),
+    tolerant(denied, 's3:GetBucketPolicy', () => getBucketPolicyText(s3, bucket, owner)),
+    opts.checkObjects ? tolerant(denied, 's3:ListBucket', () => bucketHasObjects(s3, bucket, owner)) : skip,
+    opts.newest ? tolerant(denied, 's3:ListBucket', () => newestObject(s3, bucket, owner)) : skip,
+  ]);
+  return {
+    denied,
+    region: readValue(region),
+    objectOwnership: readValue(objectOwnership),
+    publicAccessBlock: readValue(publicAccessBlock),
+    policyText: readValue(policyText),
+    hasObjects: readValue(hasObjects),
+    newest: newest.ok ? (newest.value ?? null) : undefined,
+  };
 }
 
 export interface ReadOptions {
@@ -198,13 +247,12 @@ export interface ReadOptions {
   checkObjects?: boolean;
 }
 
-/** Everything setup and verify need to know about a bucket, read in one parallel round. */
+/** Everything setup needs to know about a bucket: whose it is, then its configuration. */
 export async function readBucketState(
   s3: S3Client,
   bucket: string,
   opts: ReadOptions = {},
 ): Promise<BucketState> {
-  const denied: string[] = [];
   const [head, owned] = await Promise.all([
     headBucket(s3, bucket, opts.owner),
     opts.checkOwnership ? ownsBucket(s3, bucket) : Promise.resolve(undefined),
@@ -214,15 +262,10 @@ export async function readBucketState(
   else if (owned === false) existence = 'exists-not-yours';
   else if (head.status === 'forbidden') existence = 'forbidden';
   else existence = 'yours';
-  if (existence !== 'yours') return { bucket, existence, denied };
+  if (existence !== 'yours') return { bucket, existence, denied: [] };
 
-  const o = opts.owner;
-  const [region, objectOwnership, publicAccessBlock, policyText, hasObjects] = await Promise.all([
-    tolerant(denied, 's3:GetBucketLocation', () => getBucketRegion(s3, bucket, o)),
-    tolerant(denied, 's3:GetBucketOwnershipControls', () => getObjectOwnership(s3, bucket, o)),
-    tolerant(denied, 's3:GetBucketPublicAccessBlock', () => getPublicAccessBlock(s3, bucket, o)),
-    tolerant(denied, 's3:GetBucketPolicy', () => getBucketPolicyText(s3, bucket, o)),
-    opts.checkObjects ? tolerant(denied, 's3:ListBucket', () => bucketHasObjects(s3, bucket, o)) : undefined,
-  ]);
-  return { bucket, existence, region, objectOwnership, publicAccessBlock, policyText, hasObjects, denied };
+  const { newest: _unused, ...config } = await readBucketConfig(s3, bucket, opts.owner, {
+    checkObjects: opts.checkObjects,
+  });
+  return { bucket, existence, ...config };
 }
