@@ -104,11 +104,13 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/setup.js')))
     .addHelpText(
       'after',
-      examples([
-        'npx prophecy-audit setup',
-        'prophecy-audit setup --suffix acme --region us-east-1 --yes',
-        'prophecy-audit setup --suffix acme --dry-run --json',
-      ]),
+      `\nSafe to re-run: it merges into an existing policy (never drops your statements) and deletes nothing.\nExit codes: 0 done and every check passed, 1 applied but a check of the result failed, 2 input/AWS error,\n130 aborted (nothing changed).${examples(
+        [
+          'npx prophecy-audit setup',
+          'prophecy-audit setup --suffix acme --region us-east-1 --yes',
+          'prophecy-audit setup --suffix acme --dry-run --json',
+        ],
+      )}`,
     );
 
   const verify = program
@@ -186,12 +188,14 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/events-query.js')))
     .addHelpText(
       'after',
-      examples([
-        'prophecy-audit events query --suffix acme --entity Project --query releaseProject --since 7d',
-        'prophecy-audit events query --suffix acme --query setPassword --since 2026-10-01 --until 2026-11-01',
-        'prophecy-audit events query --dir ./audit-copy --entity Git --user alice@ --output csv > git.csv',
-        'prophecy-audit events query --suffix acme --since 24h --count',
-      ]),
+      `\nExit codes: 0 done (also when nothing matched), 2 bad flags, unreadable source, or with --strict an unparseable record.${examples(
+        [
+          'prophecy-audit events query --suffix acme --entity Project --query releaseProject --since 7d',
+          'prophecy-audit events query --suffix acme --query setPassword --since 2026-10-01 --until 2026-11-01',
+          'prophecy-audit events query --dir ./audit-copy --entity Git --user alice@ --output csv > git.csv',
+          'prophecy-audit events query --suffix acme --since 24h --count',
+        ],
+      )}`,
     );
 
   events
