@@ -39,8 +39,5 @@ export const BUCKET_LEVEL_ACTIONS: ReadonlySet<string> = new Set([
   's3:ListBucketMultipartUploads',
 ]);
 
-export const VENDOR_PAGE_URL =
-  'https://docs.prophecy.io/administration/audit-logging/#syncing-audit-logs-from-saas';
-
 export const NON_DEFAULT_REGION_NOTE =
   'Prophecy recommends us-east-1; any other region needs extra configuration on their side, so tell them the region you chose.';
