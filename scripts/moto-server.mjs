@@ -1,9 +1,9 @@
 // Starts and stops moto_server (the S3/STS emulator) on a free loopback port.
 // Shared by the integration tests, the demo and the benchmarks, so all of them launch it the same way.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { accessSync, closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 /**
  * @typedef {object} MotoServer
@@ -28,16 +28,21 @@ export function freePort() {
   });
 }
 
-/** @returns {string} the path of moto_server, or throws saying how to get it */
+/** @returns {string} the path of moto_server on PATH, or throws saying how to get it */
 export function findMotoServer() {
-  const found = spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  if (found.status !== 0 || !path) {
-    throw new Error(
-      'moto_server was not found on PATH. It is the local S3/STS emulator (moto 5, `pip install "moto[server]"`) that the tests and the demo need.',
-    );
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'moto_server');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this folder
+    }
   }
-  return path;
+  throw new Error(
+    'moto_server was not found on PATH. It is the local S3/STS emulator (moto 5, `pip install "moto[server]"`) that the tests and the demo need.',
+  );
 }
 
 /**

@@ -13,3 +13,21 @@ describe('moto harness', () => {
     expect(head.$metadata.httpStatusCode).toBe(200);
   });
 });
+
+describe('without moto_server', () => {
+  it('fails with a message saying what is missing instead of skipping', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const launcher = new URL('../../scripts/moto-server.mjs', import.meta.url).href;
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { findMotoServer } from ${JSON.stringify(launcher)}; findMotoServer();`,
+      ],
+      { env: { PATH: '/nonexistent' }, encoding: 'utf8' },
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/moto_server was not found on PATH/);
+  });
+});
