@@ -44,11 +44,20 @@ export async function retryOperationAborted<T>(fn: () => Promise<T>, opts: Retry
   }
 }
 
-async function write<T>(ctx: AwsCallContext, fn: () => Promise<T>, retry?: RetryOptions): Promise<T> {
+/**
+ * One write: OperationAborted retried, then `explain` gets the first word on a failure S3 answers in its
+ * own way for this call; anything it leaves alone is translated with the call's context.
+ */
+async function write<T>(
+  ctx: AwsCallContext,
+  fn: () => Promise<T>,
+  retry?: RetryOptions,
+  explain?: (err: unknown) => CliError | undefined,
+): Promise<T> {
   try {
     return await retryOperationAborted(fn, retry);
   } catch (err) {
-    throw translateAwsError(err, ctx);
+    throw explain?.(err) ?? translateAwsError(err, ctx);
   }
 }
 
@@ -95,34 +104,28 @@ export async function putOwnershipControls(
   owner: string,
   retry?: RetryOptions,
 ): Promise<void> {
-  try {
-    await retryOperationAborted(
-      () =>
-        s3.send(
-          new PutBucketOwnershipControlsCommand({
-            Bucket: bucket,
-            ExpectedBucketOwner: owner,
-            OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-          }),
-        ),
-      retry,
-    );
-  } catch (err) {
-    if (awsErrorName(err) === 'InvalidBucketAclWithObjectOwnership') {
-      throw new CliError(
-        `S3 refused to disable ACLs on ${bucket}: its bucket ACL grants access to someone other than you.`,
-        {
-          cause: err,
-          hint: 'Move those grants into the bucket policy and reset the ACL to private (S3 console → Permissions → ACL), then run setup again.',
-        },
-      );
-    }
-    throw translateAwsError(err, {
-      operation: 'PutBucketOwnershipControls',
-      action: 's3:PutBucketOwnershipControls',
-      resource: bucket,
-    });
-  }
+  await write(
+    { operation: 'PutBucketOwnershipControls', action: 's3:PutBucketOwnershipControls', resource: bucket },
+    () =>
+      s3.send(
+        new PutBucketOwnershipControlsCommand({
+          Bucket: bucket,
+          ExpectedBucketOwner: owner,
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        }),
+      ),
+    retry,
+    (err) =>
+      awsErrorName(err) === 'InvalidBucketAclWithObjectOwnership'
+        ? new CliError(
+            `S3 refused to disable ACLs on ${bucket}: its bucket ACL grants access to someone other than you.`,
+            {
+              cause: err,
+              hint: 'Move those grants into the bucket policy and reset the ACL to private (S3 console → Permissions → ACL), then run setup again.',
+            },
+          )
+        : undefined,
+  );
 }
 
 export async function putPublicAccessBlock(
@@ -175,6 +178,36 @@ export function invalidPrincipalError(
   );
 }
 
+/** What S3's answers to PutBucketPolicy mean for the person running setup. */
+function explainPolicyRefusal(
+  err: unknown,
+  bucket: string,
+  principals: VendorPrincipals,
+  overridden: (keyof VendorPrincipals)[],
+): CliError | undefined {
+  const name = awsErrorName(err);
+  const message = (err as Error)?.message ?? '';
+  if (name === 'MalformedPolicy' && /invalid principal/i.test(message)) {
+    return invalidPrincipalError(err, bucket, principals, overridden);
+  }
+  if (name === 'MalformedPolicy') {
+    return new CliError(`S3 refused the policy for ${bucket}: ${message.split('\n')[0]}`, {
+      cause: err,
+      hint: 'Run `prophecy-audit setup --dry-run --json` to see the policy setup tried to write, and report it if it is ours.',
+    });
+  }
+  if (name === 'AccessDenied' && /public access block|BlockPublicPolicy/i.test(message)) {
+    return new CliError(
+      `S3 refused the policy for ${bucket} because Block Public Access treats it as public.`,
+      {
+        cause: err,
+        hint: 'A statement in the current policy grants public access; remove it and run setup again.',
+      },
+    );
+  }
+  return undefined;
+}
+
 export async function putBucketPolicy(
   s3: S3Client,
   bucket: string,
@@ -184,39 +217,11 @@ export async function putBucketPolicy(
   overridden: (keyof VendorPrincipals)[],
   retry?: RetryOptions,
 ): Promise<void> {
-  try {
-    await retryOperationAborted(
-      () =>
-        s3.send(
-          new PutBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: owner, Policy: policyText }),
-        ),
-      retry,
-    );
-  } catch (err) {
-    const name = awsErrorName(err);
-    const message = (err as Error)?.message ?? '';
-    if (name === 'MalformedPolicy' && /invalid principal/i.test(message)) {
-      throw invalidPrincipalError(err, bucket, principals, overridden);
-    }
-    if (name === 'MalformedPolicy') {
-      throw new CliError(`S3 refused the policy for ${bucket}: ${message.split('\n')[0]}`, {
-        cause: err,
-        hint: 'Run `prophecy-audit setup --dry-run --json` to see the policy setup tried to write, and report it if it is ours.',
-      });
-    }
-    if (name === 'AccessDenied' && /public access block|BlockPublicPolicy/i.test(message)) {
-      throw new CliError(
-        `S3 refused the policy for ${bucket} because Block Public Access treats it as public.`,
-        {
-          cause: err,
-          hint: 'A statement in the current policy grants public access; remove it and run setup again.',
-        },
-      );
-    }
-    throw translateAwsError(err, {
-      operation: 'PutBucketPolicy',
-      action: 's3:PutBucketPolicy',
-      resource: bucket,
-    });
-  }
+  await write(
+    { operation: 'PutBucketPolicy', action: 's3:PutBucketPolicy', resource: bucket },
+    () =>
+      s3.send(new PutBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: owner, Policy: policyText })),
+    retry,
+    (err) => explainPolicyRefusal(err, bucket, principals, overridden),
+  );
 }
