@@ -1,17 +1,10 @@
+import { parseDuration } from '../duration.js';
+
 /**
  * Time handling for `events query`: the --since/--until bounds and the many ways an export spells
  * an event's time. Pure: "now" is always passed in.
  */
 
-const UNIT_MS: Record<string, number> = {
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
-
-const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/i;
 // Date, optional time (with optional seconds/fraction), optional zone.
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
@@ -34,13 +27,14 @@ export function isoToMs(text: string): number | undefined {
  */
 export function parseTimeBound(text: string, now: number): TimeBound {
   const t = text.trim();
-  const rel = RELATIVE.exec(t);
-  if (rel) {
-    const ms = Number(rel[1]) * (UNIT_MS[(rel[2] as string).toLowerCase()] as number);
-    return { ok: true, ms: now - ms };
-  }
   const ms = isoToMs(t);
   if (ms !== undefined) return { ok: true, ms };
+  // The same duration grammar as verify's --max-age (so `1d12h` works here too); `24 h` is accepted as before.
+  try {
+    return { ok: true, ms: now - parseDuration(t.replace(/\s+/g, '')) };
+  } catch {
+    // neither form: say what both look like
+  }
   return {
     ok: false,
     message: `"${text}" is neither an ISO 8601 time (2026-11-24, 2026-11-24T13:00:00Z) nor a duration (24h, 7d)`,
