@@ -11,6 +11,7 @@ import { planSetup } from '../core/setup-plan.js';
 import { DEFAULT_REGION } from '../core/vendor.js';
 import { CliError, ExitCode, InterruptedError, UsageError } from '../errors.js';
 import { type SetupResultDocument, setupAnswersSchema, setupRegionSchema } from '../schemas/setup.js';
+import { checkEntries } from '../schemas/verify.js';
 import { renderChecks } from '../ui/checks-render.js';
 import { paint, symbols } from '../ui/color.js';
 import { startStep } from '../ui/progress.js';
@@ -201,12 +202,7 @@ export async function run(opts: SetupOptions): Promise<number> {
         change: o.step.change,
         status: o.status,
       })),
-      checks: checks.map((r) => ({
-        id: r.id,
-        status: r.status,
-        message: r.message,
-        details: r.details ?? null,
-      })),
+      checks: checkEntries(checks),
       handOff: {
         bucketArn: plan.bucketArn,
         region: answers.region,

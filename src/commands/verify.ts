@@ -7,7 +7,7 @@ import { type CheckResult, runChecks, summarize } from '../core/checks.js';
 import { parseDuration } from '../core/duration.js';
 import { DEFAULT_REGION } from '../core/vendor.js';
 import { UsageError } from '../errors.js';
-import type { VerifyResult } from '../schemas/verify.js';
+import { checkEntries, type VerifyResult } from '../schemas/verify.js';
 import { renderChecks } from '../ui/checks-render.js';
 import { resolveBucket, resolvePrincipals } from './common-input.js';
 
@@ -62,12 +62,7 @@ export function verifyDocument(
     ok: summarize(results, { strict }).ok,
     bucket,
     region,
-    checks: results.map((r) => ({
-      id: r.id,
-      status: r.status,
-      message: r.message,
-      details: r.details ?? null,
-    })),
+    checks: checkEntries(results),
   };
 }
 

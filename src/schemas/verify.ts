@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHECK_IDS } from '../core/checks.js';
+import { CHECK_IDS, type CheckResult } from '../core/checks.js';
 
 /** The ids of verify's checks, in the order they run. Stable: scripts match on them. */
 export const verifyCheckIdSchema = z.enum(CHECK_IDS);
@@ -26,3 +26,8 @@ export const verifyResultSchema = z.object({
 
 export type VerifyCheck = z.infer<typeof verifyCheckSchema>;
 export type VerifyResult = z.infer<typeof verifyResultSchema>;
+
+/** Check results as the JSON documents (verify's and setup's) carry them: `details` always present. */
+export function checkEntries(results: readonly CheckResult[]): VerifyCheck[] {
+  return results.map((r) => ({ id: r.id, status: r.status, message: r.message, details: r.details ?? null }));
+}
