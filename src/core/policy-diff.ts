@@ -213,14 +213,8 @@ function displayByCanonical(field: Field, statement: PolicyStatement): Map<strin
   return map;
 }
 
-const LIST_FIELDS: ReadonlySet<Field> = new Set([
-  'Principal',
-  'NotPrincipal',
-  'Action',
-  'NotAction',
-  'Resource',
-  'NotResource',
-]);
+/** Every field but Effect and Condition holds a list (or a one-item string). */
+const LIST_FIELDS: ReadonlySet<Field> = new Set(FIELDS.filter((f) => f !== 'Effect' && f !== 'Condition'));
 
 function describeValue(value: string): string {
   return isUniqueId(value)
