@@ -81,8 +81,3 @@ export function checkBucketName(name: string): NameCheck {
     : [`"${name}" does not start with "${BUCKET_PREFIX}", the name Prophecy's instructions ask for.`];
   return { ok: true, bucket: name, warnings };
 }
-
-/** The suffix of a vendor-style name, or undefined. */
-export function suffixOf(bucket: string): string | undefined {
-  return bucket.startsWith(BUCKET_PREFIX) ? bucket.slice(BUCKET_PREFIX.length) : undefined;
-}

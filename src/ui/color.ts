@@ -27,10 +27,6 @@ export function paint(stream: NodeJS.WriteStream = process.stderr): ChalkInstanc
   return c;
 }
 
-export function resetColorCache(): void {
-  cache.clear();
-}
-
 export const symbols = {
   pass: '✔',
   warn: '⚠',
