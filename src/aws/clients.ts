@@ -1,8 +1,10 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { AwsOptions } from '../cli.js';
 import { DEFAULT_REGION } from '../core/vendor.js';
 import { setActiveProfile } from './errors.js';
+import type { AwsSettings } from './factory.js';
 
 /**
  * Standard retry mode with 5 attempts in all (1 try + 4 retries, exponential back-off with jitter):
@@ -10,52 +12,58 @@ import { setActiveProfile } from './errors.js';
  */
 export const MAX_ATTEMPTS = 5;
 
-export interface ClientSettings {
-  region: string;
-  endpoint: string | undefined;
-  profile: string | undefined;
-}
+type Service = 's3' | 'sts' | 'kms' | 'athena';
+
+const SERVICE_ENDPOINT_VARIABLE: Record<Service, string> = {
+  s3: 'AWS_ENDPOINT_URL_S3',
+  sts: 'AWS_ENDPOINT_URL_STS',
+  kms: 'AWS_ENDPOINT_URL_KMS',
+  athena: 'AWS_ENDPOINT_URL_ATHENA',
+};
 
 export function resolveEndpoint(
-  service: 's3' | 'sts',
-  opts: AwsOptions,
+  service: Service,
+  settings: AwsSettings,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
-  const specific = service === 's3' ? env.AWS_ENDPOINT_URL_S3 : env.AWS_ENDPOINT_URL_STS;
-  return opts.endpointUrl || specific || env.AWS_ENDPOINT_URL || undefined;
+  return settings.endpointUrl || env[SERVICE_ENDPOINT_VARIABLE[service]] || env.AWS_ENDPOINT_URL || undefined;
 }
 
 /** --region, then AWS_REGION / AWS_DEFAULT_REGION, then us-east-1; S3 follows region redirects anyway. */
-export function resolveRegion(opts: AwsOptions, env: NodeJS.ProcessEnv = process.env): string {
-  return opts.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION;
+export function resolveRegion(settings: AwsSettings, env: NodeJS.ProcessEnv = process.env): string {
+  return settings.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION;
 }
 
-export function clientSettings(service: 's3' | 'sts', opts: AwsOptions): ClientSettings {
-  setActiveProfile(opts.profile);
-  return { region: resolveRegion(opts), endpoint: resolveEndpoint(service, opts), profile: opts.profile };
-}
-
-function common(settings: ClientSettings) {
+function common(service: Service, settings: AwsSettings, regionOverride?: string) {
+  setActiveProfile(settings.profile);
+  const endpoint = resolveEndpoint(service, settings);
   return {
-    region: settings.region,
+    region: regionOverride || resolveRegion(settings),
     maxAttempts: MAX_ATTEMPTS,
     retryMode: 'standard' as const,
     ...(settings.profile ? { profile: settings.profile } : {}),
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(endpoint ? { endpoint } : {}),
   };
 }
 
-export function createS3(opts: AwsOptions, regionOverride?: string): S3Client {
-  const settings = clientSettings('s3', opts);
-  if (regionOverride) settings.region = regionOverride;
+export function createS3(settings: AwsSettings, regionOverride?: string): S3Client {
+  const config = common('s3', settings, regionOverride);
   return new S3Client({
-    ...common(settings),
+    ...config,
     // A custom endpoint (moto, MinIO, LocalStack) rarely has wildcard DNS: address buckets by path.
-    forcePathStyle: settings.endpoint !== undefined,
+    forcePathStyle: config.endpoint !== undefined,
     followRegionRedirects: true,
   });
 }
 
-export function createSts(opts: AwsOptions): STSClient {
-  return new STSClient(common(clientSettings('sts', opts)));
+export function createSts(settings: AwsSettings): STSClient {
+  return new STSClient(common('sts', settings));
+}
+
+export function createKms(settings: AwsSettings, regionOverride?: string): KMSClient {
+  return new KMSClient(common('kms', settings, regionOverride));
+}
+
+export function createAthena(settings: AwsSettings, regionOverride?: string): AthenaClient {
+  return new AthenaClient(common('athena', settings, regionOverride));
 }

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isNotFound } from '../aws/errors.js';
-import type { EventsQueryOptions } from '../commands/events-query.js';
+import type { AwsSettings } from '../aws/factory.js';
+import type { Context } from '../context.js';
 import type { CompiledFilter, EventFilter } from '../core/events/filter.js';
 import type { OutputFormat } from '../core/events/format.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
@@ -12,13 +13,21 @@ import { canSpin } from '../ui/progress.js';
 import { inspectObjects } from './inspect.js';
 import { type ObjectSource, type ReadStats, readEvents } from './reader.js';
 
-export interface ResolvedQuery {
+export type QuerySource =
+  | { kind: 'dir'; dir: string; prefix: string | undefined }
+  | { kind: 's3'; bucket: string; prefix: string | undefined; aws: AwsSettings };
+
+/** One `events query` run, complete: nothing below this reads a flag. */
+export interface EventsQuery {
+  source: QuerySource;
+  mode: 'events' | 'count' | 'inspect';
   filter: EventFilter;
   compiled: CompiledFilter;
-  bucket: string | undefined;
   format: OutputFormat;
   limit: number | undefined;
   concurrency: number;
+  redact: boolean;
+  strict: boolean;
 }
 
 async function dirSource(dir: string, prefix: string | undefined, needStat: boolean): Promise<ObjectSource> {
@@ -36,15 +45,14 @@ async function dirSource(dir: string, prefix: string | undefined, needStat: bool
   };
 }
 
-async function s3Source(opts: EventsQueryOptions, bucket: string) {
+async function s3Source(ctx: Context, settings: AwsSettings, bucket: string, prefix: string | undefined) {
   // The SDK is loaded only for a bucket: --dir never pays for it.
-  const { createS3 } = await import('../aws/clients.js');
   const { listObjects, openObject } = await import('../aws/objects.js');
-  const s3 = createS3(opts);
+  const s3 = await ctx.aws(settings).s3();
   const source: ObjectSource = {
     async *list(signal) {
       try {
-        yield* listObjects(s3, bucket, opts.prefix, signal);
+        yield* listObjects(s3, bucket, prefix, signal);
       } catch (err) {
         if (isNotFound(err) || isNotFound((err as { cause?: unknown }).cause)) {
           throw new CliError(`Bucket ${bucket} does not exist (or is not visible to your identity).`, {
@@ -66,19 +74,19 @@ interface Progress {
 }
 
 /** An ora spinner with live counts, only when stderr is a terminal. */
-async function startProgress(stats: () => ReadStats | undefined): Promise<Progress> {
-  if (!canSpin(process.stderr)) {
+async function startProgress(ctx: Context, stats: () => ReadStats | undefined): Promise<Progress> {
+  if (!canSpin(ctx.stderr)) {
     return { around: undefined, stop: () => undefined };
   }
   const { default: ora } = await import('ora');
-  const spinner = ora({ text: 'Listing objects…', stream: process.stderr, isEnabled: true }).start();
+  const spinner = ora({ text: 'Listing objects…', stream: ctx.stderr, isEnabled: true }).start();
   const timer = setInterval(() => {
     const s = stats();
     if (s) {
       spinner.text = `${fmt(s.listed)} objects listed, ${fmt(s.read)} read · ${fmt(s.scanned)} events scanned · ${fmt(s.matched)} matched`;
     }
   }, 120);
-  const sameScreen = process.stdout.isTTY === true;
+  const sameScreen = ctx.stdout.isTTY === true;
   return {
     around: sameScreen
       ? (write) => {
@@ -107,28 +115,28 @@ export function summaryLine(s: ReadStats, ms: number, limit: number | undefined)
   return parts.join(' · ');
 }
 
-export async function runQuery(opts: EventsQueryOptions, q: ResolvedQuery): Promise<number> {
-  const started = Date.now();
+export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
+  const started = ctx.now();
   let close: () => void = () => undefined;
   let source: ObjectSource;
   const windowed = q.filter.sinceMs !== undefined || q.filter.untilMs !== undefined;
-  if (opts.dir !== undefined) source = await dirSource(opts.dir, opts.prefix, windowed);
+  if (q.source.kind === 'dir') source = await dirSource(q.source.dir, q.source.prefix, windowed);
   else {
-    const s = await s3Source(opts, q.bucket as string);
+    const s = await s3Source(ctx, q.source.aws, q.source.bucket, q.source.prefix);
     source = s.source;
     close = s.close;
   }
   const window = { sinceMs: q.filter.sinceMs, untilMs: q.filter.untilMs };
   try {
-    if (opts.inspect) {
+    if (q.mode === 'inspect') {
       const doc = await inspectObjects(source, window);
-      process.stdout.write(q.format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : renderInspect(doc));
+      ctx.stdout.write(q.format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : renderInspect(doc));
       return ExitCode.ok;
     }
     let stats: ReadStats | undefined;
-    const progress = await startProgress(() => stats);
-    const out = new OutputWriter(process.stdout, progress.around);
-    const sink = opts.count ? countSink(q.format, out) : eventSink(q.format, out);
+    const progress = await startProgress(ctx, () => stats);
+    const out = new OutputWriter(ctx.stdout, progress.around);
+    const sink = q.mode === 'count' ? countSink(q.format, out) : eventSink(q.format, out);
     try {
       stats = undefined;
       const result = await readEvents(source, {
@@ -136,8 +144,8 @@ export async function runQuery(opts: EventsQueryOptions, q: ResolvedQuery): Prom
         window,
         concurrency: q.concurrency,
         limit: q.limit,
-        redact: opts.redact !== false,
-        strict: opts.strict === true,
+        redact: q.redact,
+        strict: q.strict,
         sink,
         onStart: (s) => {
           stats = s;
@@ -145,9 +153,9 @@ export async function runQuery(opts: EventsQueryOptions, q: ResolvedQuery): Prom
       });
       await sink.finish();
       progress.stop();
-      const c = paint(process.stderr);
-      const line = summaryLine(result, Date.now() - started, q.limit);
-      process.stderr.write(`${result.unparseable > 0 ? c.yellow(line) : c.dim(line)}\n`);
+      const c = paint(ctx.stderr);
+      const line = summaryLine(result, ctx.now() - started, q.limit);
+      ctx.stderr.write(`${result.unparseable > 0 ? c.yellow(line) : c.dim(line)}\n`);
       return ExitCode.ok;
     } finally {
       progress.stop();

@@ -1,29 +1,13 @@
-import type { AwsOptions, BucketOptions } from '../cli.js';
-import { checkEntityName, checkQueryName, type NameCheck } from '../core/catalog.js';
-import { compileFilter, type EventFilter } from '../core/events/filter.js';
-import type { OutputFormat } from '../core/events/format.js';
-import { parseTimeBound } from '../core/events/time.js';
-import { ExitCode, UsageError } from '../errors.js';
-import { resolveBucket } from './common-input.js';
+import type { Context } from '../../context.js';
+import { checkEntityName, checkQueryName, type NameCheck } from '../../core/catalog.js';
+import { compileFilter, type EventFilter } from '../../core/events/filter.js';
+import type { OutputFormat } from '../../core/events/format.js';
+import { parseTimeBound } from '../../core/events/time.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import type { EventsQuery, QuerySource } from '../../events/run-query.js';
+import { resolveBucket } from '../shared/input.js';
 
-export interface EventsQueryOptions extends AwsOptions, BucketOptions {
-  dir?: string;
-  entity?: string[];
-  query?: string[];
-  allowUnknown?: boolean;
-  user?: string;
-  since?: string;
-  until?: string;
-  prefix?: string;
-  limit?: string;
-  output?: OutputFormat;
-  count?: boolean;
-  failed?: boolean;
-  concurrency?: string;
-  strict?: boolean;
-  inspect?: boolean;
-  redact?: boolean;
-}
+import type { EventsQueryFlags } from './flags.js';
 
 function positiveInt(flag: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -50,7 +34,12 @@ function names(flag: string, values: string[] | undefined, check: (n: string) =>
 }
 
 /** Everything the flags say, validated: a mistake exits 2 before any AWS call. */
-export function resolveQuery(opts: EventsQueryOptions, now: number, stdoutIsTty: boolean) {
+export function resolveQuery(
+  opts: EventsQueryFlags,
+  now: number,
+  stdoutIsTty: boolean,
+  ctx: Pick<Context, 'stderr'>,
+) {
   const allow = opts.allowUnknown === true;
   const bound = (flag: string, text: string | undefined) => {
     if (text === undefined) return undefined;
@@ -78,7 +67,7 @@ export function resolveQuery(opts: EventsQueryOptions, now: number, stdoutIsTty:
       'Pass --suffix <suffix> or --bucket <name> for the bucket, or --dir <path> for a local copy.',
     );
   }
-  const bucket = opts.dir === undefined ? resolveBucket(opts).bucket : undefined;
+  const bucket = opts.dir === undefined ? resolveBucket(opts, ctx).bucket : undefined;
   const format: OutputFormat = opts.output ?? (stdoutIsTty ? 'table' : 'ndjson');
   return {
     filter,
@@ -89,8 +78,31 @@ export function resolveQuery(opts: EventsQueryOptions, now: number, stdoutIsTty:
   };
 }
 
-export async function run(opts: EventsQueryOptions): Promise<number> {
-  const q = resolveQuery(opts, Date.now(), process.stdout.isTTY === true);
-  const { runQuery } = await import('../events/run-query.js');
-  return runQuery(opts, { ...q, compiled: compileFilter(q.filter) }).then(() => ExitCode.ok);
+export function parse(flags: EventsQueryFlags, ctx: Context): EventsQuery {
+  const q = resolveQuery(flags, ctx.now(), ctx.stdout.isTTY === true, ctx);
+  const source: QuerySource =
+    q.bucket === undefined
+      ? { kind: 'dir', dir: flags.dir as string, prefix: flags.prefix }
+      : {
+          kind: 's3',
+          bucket: q.bucket,
+          prefix: flags.prefix,
+          aws: { profile: flags.profile, region: flags.region, endpointUrl: flags.endpointUrl },
+        };
+  return {
+    source,
+    mode: flags.inspect ? 'inspect' : flags.count ? 'count' : 'events',
+    filter: q.filter,
+    compiled: compileFilter(q.filter),
+    format: q.format,
+    limit: q.limit,
+    concurrency: q.concurrency,
+    redact: flags.redact !== false,
+    strict: flags.strict === true,
+  };
+}
+
+export async function run(ctx: Context, query: EventsQuery): Promise<number> {
+  const { runQuery } = await import('../../events/run-query.js');
+  return runQuery(ctx, query).then(() => ExitCode.ok);
 }

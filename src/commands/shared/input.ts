@@ -1,8 +1,18 @@
-import type { BucketOptions, PrincipalOptions } from '../cli.js';
-import { checkBucketName, checkSuffix } from '../core/bucket-name.js';
-import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../core/policy.js';
-import { UsageError } from '../errors.js';
-import { paint } from '../ui/color.js';
+import type { Context } from '../../context.js';
+import { checkBucketName, checkSuffix } from '../../core/bucket-name.js';
+import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../../core/policy.js';
+import { UsageError } from '../../errors.js';
+import { paint } from '../../ui/color.js';
+
+export interface BucketFlags {
+  suffix?: string | undefined;
+  bucket?: string | undefined;
+}
+
+export interface PrincipalFlags {
+  datasyncRoleArn?: string | undefined;
+  locationUserArn?: string | undefined;
+}
 
 export interface ResolvedBucket {
   bucket: string;
@@ -10,7 +20,11 @@ export interface ResolvedBucket {
 }
 
 /** --suffix or --bucket, exactly one, validated by the naming rules; warnings go to stderr. */
-export function resolveBucket(opts: BucketOptions, { required = true } = {}): ResolvedBucket {
+export function resolveBucket(
+  opts: BucketFlags,
+  ctx: Pick<Context, 'stderr'>,
+  { required = true } = {},
+): ResolvedBucket {
   if (opts.suffix !== undefined && opts.bucket !== undefined) {
     throw new UsageError('Give either --suffix or --bucket, not both.');
   }
@@ -26,7 +40,7 @@ export function resolveBucket(opts: BucketOptions, { required = true } = {}): Re
     throw new UsageError(
       `Invalid ${opts.suffix !== undefined ? '--suffix' : '--bucket'} [${check.rule}]: ${check.message}`,
     );
-  for (const w of check.warnings) process.stderr.write(`${paint(process.stderr).yellow('Warning:')} ${w}\n`);
+  for (const w of check.warnings) ctx.stderr.write(`${paint(ctx.stderr).yellow('Warning:')} ${w}\n`);
   return { bucket: check.bucket, warnings: check.warnings };
 }
 
@@ -42,7 +56,7 @@ function checkPrincipalArn(flag: string, value: string): string {
   return value;
 }
 
-export function resolvePrincipals(opts: PrincipalOptions): VendorPrincipals {
+export function resolvePrincipals(opts: PrincipalFlags): VendorPrincipals {
   return {
     datasyncRoleArn:
       opts.datasyncRoleArn === undefined

@@ -1,13 +1,15 @@
-import type { GlobalOptions } from '../cli.js';
-import { CATALOG_ROWS, checkEntityName } from '../core/catalog.js';
-import { ExitCode, UsageError } from '../errors.js';
-import type { EventsCatalogDocument } from '../schemas/events.js';
-import { paint } from '../ui/color.js';
-import { renderTable } from '../ui/table.js';
+import type { Context } from '../../context.js';
+import { CATALOG_ROWS, checkEntityName } from '../../core/catalog.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import type { EventsCatalogDocument } from '../../schemas/events.js';
+import { paint } from '../../ui/color.js';
+import { renderTable } from '../../ui/table.js';
 
-export interface EventsCatalogOptions extends GlobalOptions {
-  entity?: string;
-  json?: boolean;
+import type { EventsCatalogFlags } from './flags.js';
+
+export interface EventsCatalogInput {
+  entity: string | undefined;
+  json: boolean;
 }
 
 export function catalogDocument(entity: string | undefined): EventsCatalogDocument {
@@ -23,7 +25,7 @@ export function catalogDocument(entity: string | undefined): EventsCatalogDocume
   };
 }
 
-export async function run(opts: EventsCatalogOptions): Promise<number> {
+export function parse(opts: EventsCatalogFlags): EventsCatalogInput {
   let entity: string | undefined;
   if (opts.entity !== undefined) {
     const r = checkEntityName(opts.entity);
@@ -37,16 +39,20 @@ export async function run(opts: EventsCatalogOptions): Promise<number> {
     }
     entity = r.name;
   }
-  const doc = catalogDocument(entity);
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  return { entity, json: opts.json === true };
+}
+
+export async function run(ctx: Context, input: EventsCatalogInput): Promise<number> {
+  const doc = catalogDocument(input.entity);
+  if (input.json) {
+    ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return ExitCode.ok;
   }
-  const c = paint(process.stdout);
+  const c = paint(ctx.stdout);
   const table = renderTable(
     doc.events.map((e) => [e.entity, c.bold(e.query), e.description, e.requestParameters.join(', ')]),
     { head: ['ENTITY', 'QUERY', 'DESCRIPTION', 'REQUEST PARAMETERS'], maxColumnWidth: 70 },
   );
-  process.stdout.write(table);
+  ctx.stdout.write(table);
   return ExitCode.ok;
 }

@@ -1,35 +1,41 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { readBucketState } from '../aws/bucket-read.js';
-import { createS3, createSts } from '../aws/clients.js';
-import { getCallerIdentity } from '../aws/identity.js';
-import type { AwsOptions, BucketOptions, PrincipalOptions } from '../cli.js';
-import { bucketForSuffix } from '../core/bucket-name.js';
-import type { BucketState } from '../core/bucket-state.js';
-import { runChecks, summarize } from '../core/checks.js';
-import type { VendorPrincipals } from '../core/policy.js';
-import { planSetup } from '../core/setup-plan.js';
-import { DEFAULT_REGION } from '../core/vendor.js';
-import { CliError, ExitCode, InterruptedError, UsageError } from '../errors.js';
-import { type SetupResultDocument, setupAnswersSchema, setupRegionSchema } from '../schemas/setup.js';
-import { checkEntries } from '../schemas/verify.js';
-import { renderChecks } from '../ui/checks-render.js';
-import { paint, symbols } from '../ui/color.js';
-import { startStep } from '../ui/progress.js';
-import { resolveBucket, resolvePrincipals } from './common-input.js';
-import { applyPlan, type StepOutcome } from './setup/apply.js';
-import { handOffMessage, planDocument, renderHandOff, renderPlan } from './setup/render.js';
+import { readBucketState } from '../../aws/bucket-read.js';
+import type { AwsSettings } from '../../aws/factory.js';
+import { getCallerIdentity } from '../../aws/identity.js';
+import type { Context } from '../../context.js';
+import { bucketForSuffix } from '../../core/bucket-name.js';
+import type { BucketState } from '../../core/bucket-state.js';
+import { runChecks, summarize } from '../../core/checks.js';
+import type { VendorPrincipals } from '../../core/policy.js';
+import { planSetup } from '../../core/setup-plan.js';
+import { DEFAULT_REGION } from '../../core/vendor.js';
+import { CliError, ExitCode, InterruptedError, UsageError } from '../../errors.js';
+import { type SetupResultDocument, setupAnswersSchema, setupRegionSchema } from '../../schemas/setup.js';
+import { checkEntries } from '../../schemas/verify.js';
+import { renderChecks } from '../../ui/checks-render.js';
+import { paint, symbols } from '../../ui/color.js';
+import { startStep } from '../../ui/progress.js';
+import { resolveBucket, resolvePrincipals } from '../shared/input.js';
+import { applyPlan, type StepOutcome } from './apply.js';
+import type { SetupFlags } from './flags.js';
+import { handOffMessage, planDocument, renderHandOff, renderPlan } from './render.js';
 
-export interface SetupOptions extends AwsOptions, BucketOptions, PrincipalOptions {
-  yes?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
+export interface SetupInput {
+  aws: AwsSettings;
+  /** The bucket the flags name, if they name one; otherwise the wizard asks. */
+  flagBucket: string | undefined;
+  region: string | undefined;
+  principals: VendorPrincipals;
+  overridden: (keyof VendorPrincipals)[];
+  yes: boolean;
+  dryRun: boolean;
+  json: boolean;
+  interactive: boolean;
 }
 
-const err = process.stderr;
-
 /** Prompts need a terminal to read from and one to draw on (stderr; stdout may be piped). */
-function isInteractive(): boolean {
-  return process.stdin.isTTY === true && err.isTTY === true;
+function isInteractive(ctx: Context): boolean {
+  return ctx.stdinIsTTY && ctx.stderr.isTTY === true;
 }
 
 /**
@@ -42,9 +48,10 @@ export function defaultSuffix(account: string): string {
 }
 
 /** Everything the flags can be checked for before any network call, so bad input fails fast. */
-function checkFlags(opts: SetupOptions, interactive: boolean) {
+export function parse(opts: SetupFlags, ctx: Context): SetupInput {
+  const interactive = isInteractive(ctx);
   const given = opts.suffix !== undefined || opts.bucket !== undefined;
-  const flagBucket = given ? resolveBucket(opts).bucket : undefined;
+  const flagBucket = given ? resolveBucket(opts, ctx).bucket : undefined;
   if (opts.region !== undefined) {
     const r = setupRegionSchema.safeParse(opts.region);
     if (!r.success) {
@@ -66,11 +73,21 @@ function checkFlags(opts: SetupOptions, interactive: boolean) {
       );
     }
   }
-  return { flagBucket, principals };
+  return {
+    aws: { profile: opts.profile, region: opts.region, endpointUrl: opts.endpointUrl },
+    flagBucket,
+    region: opts.region,
+    principals,
+    overridden: overriddenPrincipals(opts),
+    yes: opts.yes === true,
+    dryRun: opts.dryRun === true,
+    json: opts.json === true,
+    interactive,
+  };
 }
 
-async function look(s3: S3Client, bucket: string, owner: string): Promise<BucketState> {
-  const step = await startStep(`Looking at ${bucket}`);
+async function look(ctx: Context, s3: S3Client, bucket: string, owner: string): Promise<BucketState> {
+  const step = await startStep(`Looking at ${bucket}`, ctx.stderr);
   try {
     const state = await readBucketState(s3, bucket, { owner, checkOwnership: true, checkObjects: true });
     const what: Record<BucketState['existence'], string> = {
@@ -87,31 +104,32 @@ async function look(s3: S3Client, bucket: string, owner: string): Promise<Bucket
   }
 }
 
-function overriddenPrincipals(opts: PrincipalOptions): (keyof VendorPrincipals)[] {
+function overriddenPrincipals(opts: SetupFlags): (keyof VendorPrincipals)[] {
   const keys: (keyof VendorPrincipals)[] = [];
   if (opts.datasyncRoleArn !== undefined) keys.push('datasyncRoleArn');
   if (opts.locationUserArn !== undefined) keys.push('locationUserArn');
   return keys;
 }
 
-export async function run(opts: SetupOptions): Promise<number> {
+export async function run(ctx: Context, opts: SetupInput): Promise<number> {
+  const err = ctx.stderr;
   const c = paint(err);
-  const interactive = isInteractive();
-  const { flagBucket, principals } = checkFlags(opts, interactive);
-  const prompts = interactive ? await import('./setup/prompts.js') : undefined;
+  const { flagBucket, principals } = opts;
+  const prompts = opts.interactive ? await import('./prompts.js') : undefined;
+  const aws = ctx.aws(opts.aws);
 
   // 1. Who am I
-  const me = await getCallerIdentity(createSts(opts), opts.profile);
+  const me = await getCallerIdentity(await aws.sts(), opts.aws.profile);
   err.write(`AWS account ${c.bold(me.account)} as ${me.arn}\n`);
 
   // 2-3. Which bucket, and whose is it (asking again while the name is taken)
-  const lookS3 = createS3(opts);
+  const lookS3 = await aws.s3();
   let bucket = flagBucket;
   let state: BucketState;
   for (;;) {
     if (!bucket && prompts) bucket = bucketForSuffix(await prompts.askSuffix(defaultSuffix(me.account)));
     if (!bucket) throw new UsageError('Missing bucket.', 'Pass --suffix <suffix> or --bucket <name>.');
-    state = await look(lookS3, bucket, me.account);
+    state = await look(ctx, lookS3, bucket, me.account);
     if (state.existence !== 'exists-not-yours') break;
     if (!prompts) {
       throw new CliError(`The bucket name ${bucket} is taken: it exists in another AWS account.`, {
@@ -139,8 +157,8 @@ export async function run(opts: SetupOptions): Promise<number> {
     bucket,
     region,
     ...principals,
-    yes: opts.yes === true,
-    dryRun: opts.dryRun === true,
+    yes: opts.yes,
+    dryRun: opts.dryRun,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -158,7 +176,7 @@ export async function run(opts: SetupOptions): Promise<number> {
   });
   err.write(renderPlan(plan));
   if (answers.dryRun) {
-    if (opts.json) process.stdout.write(`${JSON.stringify(planDocument(plan, me), null, 2)}\n`);
+    if (opts.json) ctx.stdout.write(`${JSON.stringify(planDocument(plan, me), null, 2)}\n`);
     err.write(`${c.dim('Dry run: nothing was changed.')}\n`);
     return ExitCode.ok;
   }
@@ -175,10 +193,10 @@ export async function run(opts: SetupOptions): Promise<number> {
   }
 
   // 7. Apply
-  const s3 = createS3(opts, answers.region);
+  const s3 = await aws.s3(answers.region);
   const outcomes: StepOutcome[] = plan.satisfied
     ? plan.steps.map((step) => ({ step, status: 'unchanged' as const }))
-    : await applyPlan(plan, { s3, principals, overridden: overriddenPrincipals(opts) });
+    : await applyPlan(plan, { s3, principals, overridden: opts.overridden });
 
   // 8. Check the result with verify's checks
   const after = await readBucketState(s3, plan.bucket, { owner: me.account });
@@ -210,9 +228,9 @@ export async function run(opts: SetupOptions): Promise<number> {
         message: handOffMessage(answers.region),
       },
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    process.stdout.write(renderHandOff(plan.bucketArn, answers.region));
+    ctx.stdout.write(renderHandOff(plan.bucketArn, answers.region));
   }
   if (!summary.ok) {
     err.write(

@@ -1,0 +1,46 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { collect, examples, withAwsFlags, withBucketFlags } from '../shared/flags.js';
+
+export function eventsQueryCommand() {
+  const cmd = new Command('query').description(
+    'Stream audit events from the bucket (or a local copy) and filter them by entity, query name, user and time.',
+  );
+  const withFilters = withBucketFlags(cmd)
+    .option('--dir <path>', 'read a local copy (e.g. from `aws s3 sync`) instead of the bucket')
+    .option('--entity <name>', 'only this entity, e.g. Project (repeatable: any of them)', collect)
+    .option('--query <name>', 'only this query name, e.g. releaseProject (repeatable: any of them)', collect)
+    .option('--allow-unknown', 'accept --entity/--query names that are not in the catalog')
+    .option('--user <user>', 'only events whose user, email or uid contains this (case-insensitive)')
+    .option('--since <time>', 'only events at or after this time: ISO 8601 or a duration ago (24h, 7d)')
+    .option('--until <time>', 'only events before this time: ISO 8601 or a duration ago')
+    .option('--prefix <prefix>', 'only objects whose key starts with this')
+    .option('--limit <n>', 'stop after this many matching events')
+    .addOption(
+      new Option(
+        '--output <format>',
+        'output format (default: table on a terminal, ndjson when piped)',
+      ).choices(['table', 'ndjson', 'json', 'csv'] as const),
+    )
+    .option('--count', 'print counts per entity and query instead of events')
+    .option('--failed', 'only events whose response code is not 2xx')
+    .option('--concurrency <n>', 'objects read at once (default 16)')
+    .option('--strict', 'exit 2 if any record cannot be parsed')
+    .option('--inspect', 'show which fields of the first records were recognised, then stop')
+    .option(
+      '--no-redact',
+      'show secret-looking request parameters (passwords, tokens) instead of masking them',
+    );
+  return withAwsFlags(withFilters, 'region of the bucket (default from your AWS config)').addHelpText(
+    'after',
+    `\nExit codes: 0 done (also when nothing matched), 2 bad flags, unreadable source, or with --strict an unparseable record.${examples(
+      [
+        'prophecy-audit events query --suffix acme --entity Project --query releaseProject --since 7d',
+        'prophecy-audit events query --suffix acme --query setPassword --since 2026-10-01 --until 2026-11-01',
+        'prophecy-audit events query --dir ./audit-copy --entity Git --user alice@ --output csv > git.csv',
+        'prophecy-audit events query --suffix acme --since 24h --count',
+      ],
+    )}`,
+  );
+}
+
+export type EventsQueryFlags = ReturnType<ReturnType<typeof eventsQueryCommand>['opts']>;

@@ -1,0 +1,27 @@
+import { Command } from '@commander-js/extra-typings';
+import { examples, withAwsFlags, withBucketFlags, withPrincipalFlags } from '../shared/flags.js';
+
+export function verifyCommand() {
+  const cmd = new Command('verify').description(
+    'Check the bucket against what Prophecy needs: existence, region, ownership, policy grants, least privilege, public access, freshness.',
+  );
+  return withPrincipalFlags(
+    withAwsFlags(withBucketFlags(cmd), 'region the bucket is expected in (default us-east-1)'),
+  )
+    .option('--json', 'print one JSON document on stdout (schemaVersion 1)')
+    .option('--strict', 'treat warnings as failures (exit 1)')
+    .option('--quiet', 'print only failed checks')
+    .option('--max-age <duration>', 'fail unless the newest object is younger than this (e.g. 26h, 2d)')
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 all checks passed, 1 a check failed (or warned, with --strict), 2 could not check.${examples(
+        [
+          'prophecy-audit verify --suffix acme',
+          'prophecy-audit verify --suffix acme --max-age 26h --quiet   # in a crontab',
+          'prophecy-audit verify --bucket my-bucket --region eu-west-1 --json | jq .ok',
+        ],
+      )}`,
+    );
+}
+
+export type VerifyFlags = ReturnType<ReturnType<typeof verifyCommand>['opts']>;
