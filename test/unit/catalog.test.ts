@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   CATALOG_ENTITIES,
@@ -8,9 +7,9 @@ import {
   inferEntity,
   queriesOfEntity,
 } from '../../src/core/catalog.js';
-import { SPEC_DIR } from '../helpers/vendor-page.js';
+import { vendorEventTable } from '../helpers/vendor-page.js';
 
-const tsvRows = readFileSync(new URL('audit-events.tsv', SPEC_DIR), 'utf8')
+const tsvRows = vendorEventTable()
   .split('\n')
   .slice(1)
   .filter((l) => l.trim() !== '')
