@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_REGION } from '../core/vendor.js';
 import { setActiveProfile } from './errors.js';
-import type { AwsSettings } from './factory.js';
+import type { AwsSettings } from './settings.js';
 
 /**
  * Standard retry mode with 5 attempts in all (1 try + 4 retries, exponential back-off with jitter):

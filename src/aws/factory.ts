@@ -3,12 +3,9 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 
-/** What the user said about where AWS is: the AWS layer's own settings, independent of any CLI flag type. */
-export interface AwsSettings {
-  profile?: string | undefined;
-  region?: string | undefined;
-  endpointUrl?: string | undefined;
-}
+import type { AwsSettings } from './settings.js';
+
+export type { AwsSettings };
 
 /**
  * Clients for one set of settings. Each method loads its SDK package on first use, so commands that

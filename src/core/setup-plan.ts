@@ -1,5 +1,5 @@
-import { CliError } from '../errors.js';
 import type { BucketState, PublicAccessBlock } from './bucket-state.js';
+import { CliError } from './errors.js';
 import { bucketArn, type PolicyDocument, type VendorPrincipals } from './policy.js';
 import type { PolicyDiffEntry } from './policy-diff.js';
 import { mergePolicy } from './policy-merge.js';

@@ -1,0 +1,6 @@
+/** What the user said about where AWS is: the AWS layer's own settings, independent of any CLI flag type. */
+export interface AwsSettings {
+  profile?: string | undefined;
+  region?: string | undefined;
+  endpointUrl?: string | undefined;
+}
