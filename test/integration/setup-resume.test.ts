@@ -1,50 +1,22 @@
-import { createServer, request, type Server } from 'node:http';
 import { GetBucketPolicyCommand, GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type FaultProxy, s3Call, startFaultProxy } from '../helpers/fault-proxy.js';
 import { runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
 
 const endpoint = inject('motoEndpoint');
 
-/**
- * A loopback proxy in front of moto that refuses PutBucketPolicy with a real S3 AccessDenied answer.
- * Moto accepts every policy, so this is the only way to see setup fail half-way through its plan;
- * every other request reaches the emulator unchanged.
- */
-function startFaultyProxy(target: URL): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', target);
-    if (req.method === 'PUT' && url.searchParams.has('policy')) {
-      req.resume();
-      res.writeHead(403, { 'content-type': 'application/xml' });
-      res.end(
-        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>FAULT1</RequestId></Error>',
-      );
-      return;
-    }
-    const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address();
-      resolve({ server, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` });
-    });
-  });
-}
-
 describe('setup stopped half-way', () => {
-  let proxy: { server: Server; url: string };
+  // Moto accepts every policy, so a refused PutBucketPolicy is the only way to see setup fail half-way.
+  let proxy: FaultProxy;
   beforeAll(async () => {
-    proxy = await startFaultyProxy(new URL(endpoint));
+    proxy = await startFaultProxy(endpoint, [
+      {
+        match: s3Call.putBucketPolicy,
+        fault: { kind: 'error', status: 403, code: 'AccessDenied', message: 'Access Denied' },
+      },
+    ]);
   });
-  afterAll(() => new Promise<void>((r) => proxy.server.close(() => r())));
+  afterAll(() => proxy.close());
 
   it('says what completed and what failed, and a re-run resumes', async () => {
     const suffix = uniqueSuffix('resume');
