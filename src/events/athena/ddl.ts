@@ -15,7 +15,7 @@ export interface DdlInput {
   prefix: string;
   database: string;
   table: string;
-  /** From detectKeyLayout() over the keys under the prefix. */
+  /** From detectKeyLayout() over the keys under the prefix (its base is relative to the bucket root). */
   layout: KeyLayout;
   /** Now, for the end of a year=/month=/day= projection range (the other layouts use NOW). */
   nowMs: number;
@@ -125,9 +125,12 @@ export function buildDdl(input: DdlInput): Ddl {
   const table = checkName('table', input.table);
   const location = `s3://${input.bucket}/${checkPath('prefix', folder(input.prefix))}`;
   const { layout } = input;
+  if (layout.kind !== 'none' && !layout.base.startsWith(folder(input.prefix))) {
+    throw new RangeError(`The date folders (${layout.base}…) are not under the prefix "${input.prefix}".`);
+  }
 
   const columns = RECORD_COLUMNS.map((c) => `  ${bq(c.name)} ${c.hive}`).join(',\n');
-  const proj = layout.kind === 'none' ? undefined : projection(layout, location, input.nowMs);
+  const proj = layout.kind === 'none' ? undefined : projection(layout, `s3://${input.bucket}/`, input.nowMs);
   const lines = [
     `CREATE EXTERNAL TABLE ${bq(database)}.${bq(table)} (`,
     columns,
@@ -149,7 +152,7 @@ export function buildDdl(input: DdlInput): Ddl {
           '-- The table is unpartitioned: every query reads (and is billed for) the whole export.',
         ]
       : [
-          `-- Partitions: projected from the date in the keys (${describeLayout(layout)} under ${location}${layout.base}),`,
+          `-- Partitions: projected from the date in the keys (${describeLayout(layout)} under s3://${input.bucket}/${layout.base}),`,
           '-- so a query with --since/--until reads only those days (plus one day either side, as `events query`',
           '-- does) and no MSCK REPAIR TABLE is ever needed. Objects written under the same layout later are',
           '-- found without changing the table.',
