@@ -131,7 +131,7 @@ TBLPROPERTIES (
     expect(d.statements[1]).toContain("'projection.dt.format' = 'yyyy/MM/dd/HH'");
     expect(d.statements[1]).toContain("'projection.dt.range' = '2026/11/01/00,NOW'");
     expect(d.statements[1]).toContain("'projection.dt.interval.unit' = 'HOURS'");
-    expect(d.statements[1]).toContain("'storage.location.template' = 's3://acme-audit/exports/${dt}/'");
+    expect(d.statements[1]).toContain(`'storage.location.template' = 's3://acme-audit/exports/\${dt}/'`);
   });
 
   it('dt=YYYY-MM-DD under a deeper path', () => {
@@ -139,7 +139,7 @@ TBLPROPERTIES (
     expect(d.statements[1]).toContain("'projection.dt.format' = 'yyyy-MM-dd'");
     expect(d.statements[1]).toContain("'projection.dt.range' = '2026-11-01,NOW'");
     expect(d.statements[1]).toContain(
-      "'storage.location.template' = 's3://acme-audit/exports/tenant-a/dt=${dt}/'",
+      `'storage.location.template' = 's3://acme-audit/exports/tenant-a/dt=\${dt}/'`,
     );
     expect(d.statements[1]).toContain("LOCATION 's3://acme-audit/exports/'");
   });
@@ -150,7 +150,7 @@ TBLPROPERTIES (
     expect(padded.statements[1]).toContain("'projection.year.range' = '2025,2027'");
     expect(padded.statements[1]).toContain("'projection.month.digits' = '2'");
     expect(padded.statements[1]).toContain(
-      "'storage.location.template' = 's3://acme-audit/exports/year=${year}/month=${month}/day=${day}/'",
+      `'storage.location.template' = 's3://acme-audit/exports/year=\${year}/month=\${month}/day=\${day}/'`,
     );
     expect(padded.text).toContain('The projected years end at 2027');
     const bare = ddl(detectKeyLayout(['exports/year=2025/month=1/day=9/a.jsonl']));
@@ -173,7 +173,7 @@ LOCATION 's3://acme-audit/'`);
     expect(() => ddl(l, { table: 'ev-ents' })).toThrow(RangeError);
     expect(() => ddl(l, { bucket: "acme'audit" })).toThrow(RangeError);
     expect(() => ddl(l, { prefix: "ex'ports/" })).toThrow(RangeError);
-    expect(() => ddl(l, { prefix: 'ex${dt}/' })).toThrow(RangeError);
+    expect(() => ddl(l, { prefix: `ex\${dt}/` })).toThrow(RangeError);
     expect(() => ddl(l, { prefix: 'ex\nports/' })).toThrow(RangeError);
     expect(ddl(l, { database: 'Audit_DB', table: 'Events' }).statements[0]).toBe(
       'CREATE DATABASE IF NOT EXISTS `audit_db`',
