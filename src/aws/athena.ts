@@ -294,7 +294,7 @@ export async function runAthenaQuery(
 
 export const USD_PER_TB = 5;
 const MB = 1024 * 1024;
-const TB = 1024 * MB * MB;
+const TB = MB * MB;
 const MIN_BILLED_BYTES = 10 * MB;
 
 export interface CostEstimate {
