@@ -3,6 +3,8 @@ import {
   GetQueryExecutionCommand,
   type GetQueryExecutionCommandOutput,
   GetQueryResultsCommand,
+  GetTableMetadataCommand,
+  type GetTableMetadataCommandOutput,
   type QueryExecutionState,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
@@ -11,7 +13,7 @@ import type { AwsOptions } from '../cli.js';
 import { CliError, InterruptedError } from '../errors.js';
 import type { Cell } from '../events/athena/rows.js';
 import { resolveRegion } from './clients.js';
-import { awsCall, setActiveProfile } from './errors.js';
+import { awsCall, awsErrorName, setActiveProfile, translateAwsError } from './errors.js';
 
 /**
  * Athena's query API, one small function per call, each taking the client and an AbortSignal.
@@ -149,6 +151,57 @@ export async function stopQuery(client: AthenaClient, id: string): Promise<void>
   await awsCall({ operation: 'StopQueryExecution', action: 'athena:StopQueryExecution' }, () =>
     client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })),
   );
+}
+
+export interface TableMetadata {
+  columns: { name: string; type: string }[];
+  partitionKeys: { name: string; type: string }[];
+  parameters: Record<string, string>;
+  tableType: string | undefined;
+}
+
+/**
+ * GetTableMetadata: the table's columns, partition keys and parameters (projection settings among
+ * them), or undefined when the table or its database does not exist.
+ */
+export async function getTableMetadata(
+  client: AthenaClient,
+  where: { database: string; table: string; catalog?: string | undefined },
+  signal?: AbortSignal,
+): Promise<TableMetadata | undefined> {
+  let out: GetTableMetadataCommandOutput;
+  try {
+    out = await client.send(
+      new GetTableMetadataCommand({
+        CatalogName: where.catalog ?? 'AwsDataCatalog',
+        DatabaseName: where.database,
+        TableName: where.table,
+      }),
+      { abortSignal: signal },
+    );
+  } catch (err) {
+    const message = (err as { message?: string }).message ?? '';
+    if (
+      awsErrorName(err) === 'MetadataException' &&
+      /not ?found|does not exist|EntityNotFound/i.test(message)
+    ) {
+      return undefined;
+    }
+    throw translateAwsError(err, {
+      operation: 'GetTableMetadata',
+      action: 'athena:GetTableMetadata (and glue:GetTable)',
+      resource: `${where.database}.${where.table}`,
+    });
+  }
+  const t = out.TableMetadata;
+  const cols = (list: { Name?: string; Type?: string }[] | undefined) =>
+    (list ?? []).map((c) => ({ name: (c.Name ?? '').toLowerCase(), type: c.Type ?? '' }));
+  return {
+    columns: cols(t?.Columns),
+    partitionKeys: cols(t?.PartitionKeys),
+    parameters: { ...(t?.Parameters ?? {}) },
+    tableType: t?.TableType,
+  };
 }
 
 export interface PollOptions {

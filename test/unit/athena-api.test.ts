@@ -5,6 +5,7 @@ import {
   backoffDelays,
   costLine,
   estimateCost,
+  getTableMetadata,
   isMissingTableReason,
   queryRows,
   runAthenaQuery,
@@ -248,5 +249,43 @@ describe('cost estimate', () => {
       '1.5 GB scanned · Athena cost about $0.0073 ($5/TB, 10 MB minimum per query)',
     );
     expect(costLine(estimateCost(0))).toContain('0 B scanned · Athena cost about <$0.0001');
+  });
+});
+
+describe('getTableMetadata', () => {
+  it('returns columns, partition keys and parameters; undefined when the table is missing', async () => {
+    const { client, sent } = fakeClient(() => ({
+      TableMetadata: {
+        Name: 'events',
+        TableType: 'EXTERNAL_TABLE',
+        Columns: [{ Name: 'optype', Type: 'string' }],
+        PartitionKeys: [{ Name: 'dt', Type: 'string' }],
+        Parameters: { 'projection.enabled': 'true' },
+      },
+    }));
+    expect(await getTableMetadata(client, { database: 'prophecy_audit', table: 'events' })).toEqual({
+      columns: [{ name: 'optype', type: 'string' }],
+      partitionKeys: [{ name: 'dt', type: 'string' }],
+      parameters: { 'projection.enabled': 'true' },
+      tableType: 'EXTERNAL_TABLE',
+    });
+    expect(sent[0]?.input).toEqual({
+      CatalogName: 'AwsDataCatalog',
+      DatabaseName: 'prophecy_audit',
+      TableName: 'events',
+    });
+    const missing = Object.assign(new Error('Table events not found in database prophecy_audit'), {
+      name: 'MetadataException',
+    });
+    expect(
+      await getTableMetadata(fakeClient(() => missing).client, { database: 'd', table: 't' }),
+    ).toBeUndefined();
+    const denied = Object.assign(new Error('not allowed'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(
+      getTableMetadata(fakeClient(() => denied).client, { database: 'd', table: 't' }),
+    ).rejects.toThrow(/Access denied calling GetTableMetadata/);
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { keyDate } from '../../src/core/events/key-dates.js';
-import { buildDdl, type DdlInput } from '../../src/events/athena/ddl.js';
-import { detectKeyLayout, type KeyLayout } from '../../src/events/athena/layout.js';
+import { buildDdl, type DdlInput, tableDifferences } from '../../src/events/athena/ddl.js';
+import {
+  detectKeyLayout,
+  type KeyLayout,
+  layoutFromTableParameters,
+} from '../../src/events/athena/layout.js';
 
 const NOW = Date.parse('2026-11-27T04:00:00Z');
 const ddl = (layout: KeyLayout, over: Partial<DdlInput> = {}) =>
@@ -179,5 +183,68 @@ LOCATION 's3://acme-audit/'`);
       'CREATE DATABASE IF NOT EXISTS `audit_db`',
     );
     expect(() => ddl(detectKeyLayout(["it's/2026/11/01/a.jsonl"]))).toThrow(RangeError);
+  });
+});
+
+describe('reading a table back', () => {
+  const layouts = [
+    'exports/2024/03/05/a.jsonl.gz',
+    'exports/2024/03/05/07/a.jsonl.gz',
+    'exports/t/dt=2024-03-05/a.jsonl',
+    'exports/2024-03-05/a.jsonl',
+    'exports/year=2024/month=03/day=05/a.jsonl',
+    'exports/year=2024/month=3/day=5/a.jsonl',
+  ].map((k) => detectKeyLayout([k]));
+
+  it.each(layouts)('layoutFromTableParameters(%o) gives the layout the table was made from', (layout) => {
+    const d = ddl(layout);
+    const back = layoutFromTableParameters(d.definition.parameters);
+    if (layout.kind === 'hive') expect(back).toEqual({ ...layout, firstDayMs: Date.UTC(2024, 0, 1) });
+    else expect(back).toEqual(layout);
+  });
+
+  it('an unprojected or foreign table has no layout (queries then carry no partition predicates)', () => {
+    expect(layoutFromTableParameters({})).toMatchObject({ kind: 'none' });
+    expect(
+      layoutFromTableParameters({
+        'projection.enabled': 'true',
+        'projection.x.type': 'enum',
+        'storage.location.template': `s3://b/\${x}/`,
+      }),
+    ).toMatchObject({ kind: 'none' });
+  });
+
+  it('tableDifferences: none for the same table, each difference named otherwise', () => {
+    const d = ddl(layouts[0] as KeyLayout);
+    const same = {
+      columns: d.definition.columns.map((c) => ({ name: c.name, type: c.type.replace(',', ', ') })),
+      partitionKeys: [{ name: 'dt', type: 'string' }],
+      parameters: {
+        ...d.definition.parameters,
+        location: 's3://acme-audit/exports',
+        EXTERNAL: 'TRUE',
+        transient_lastDdlTime: '1',
+      },
+    };
+    expect(tableDifferences(d.definition, same)).toEqual([]);
+    const { location: _l, 'serde.serialization.lib': _s, ...fewer } = same.parameters;
+    expect(tableDifferences(d.definition, { ...same, parameters: fewer })).toEqual([]);
+    const other = {
+      ...same,
+      columns: same.columns.slice(0, -1),
+      parameters: {
+        ...same.parameters,
+        'projection.dt.format': 'yyyy-MM-dd',
+        'projection.extra.type': 'enum',
+      },
+    };
+    expect(tableDifferences(d.definition, other)).toEqual([
+      expect.stringMatching(/^columns: .* → .*latencyinmillis bigint$/),
+      'projection.dt.format: yyyy-MM-dd → yyyy/MM/dd',
+      'projection.extra.type: enum → (unset)',
+    ]);
+    expect(tableDifferences(d.definition, { ...same, partitionKeys: [] })).toEqual([
+      'partitioned by: (none) → dt string',
+    ]);
   });
 });

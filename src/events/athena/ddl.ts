@@ -1,4 +1,4 @@
-import { formatDay, type KeyLayout, ymdParts } from './layout.js';
+import { DT_TEMPLATE_TAIL, formatDay, HIVE_TEMPLATE_TAIL, type KeyLayout, ymdParts } from './layout.js';
 import { checkName, RECORD_COLUMNS } from './sql.js';
 
 /**
@@ -21,7 +21,17 @@ export interface DdlInput {
   nowMs: number;
 }
 
+/** A table's shape as GetTableMetadata reports it (names lower-case, as Glue stores them). */
+export interface TableDefinition {
+  columns: { name: string; type: string }[];
+  partitionKeys: { name: string; type: string }[];
+  /** The table parameters this tool sets: projection.*, storage.location.template, location, SerDe. */
+  parameters: Record<string, string>;
+}
+
 export interface Ddl {
+  /** What the table should look like, to compare with an existing one (tableDifferences). */
+  definition: TableDefinition;
   /** One statement per element, without the trailing semicolon (StartQueryExecution runs one at a time). */
   statements: string[];
   /** What `events athena ddl` prints: the limits as SQL comments, then the statements. */
@@ -97,7 +107,7 @@ function projection(
         ['projection.day.type', 'integer'],
         ['projection.day.range', '1,31'],
         ...digits,
-        ['storage.location.template', `${base}year=\${year}/month=\${month}/day=\${day}/`],
+        ['storage.location.template', `${base}${HIVE_TEMPLATE_TAIL}`],
       ],
     };
   }
@@ -113,7 +123,7 @@ function projection(
       ['projection.dt.range', `${formatDay(layout, layout.firstDayMs)},NOW`],
       ['projection.dt.interval', '1'],
       ['projection.dt.interval.unit', hourly ? 'HOURS' : 'DAYS'],
-      ['storage.location.template', `${base}${label}\${dt}/`],
+      ['storage.location.template', `${base}${label}${DT_TEMPLATE_TAIL}`],
     ],
   };
 }
@@ -174,5 +184,62 @@ export function buildDdl(input: DdlInput): Ddl {
     ...partitionNote,
   ];
   const text = `${header.join('\n')}\n\n${statements.map((s) => `${s};`).join('\n\n')}\n`;
-  return { statements, text, location, database, table };
+  const definition: TableDefinition = {
+    columns: RECORD_COLUMNS.map((c) => ({ name: c.name.toLowerCase(), type: c.hive })),
+    partitionKeys: proj
+      ? layout.kind === 'hive'
+        ? ['year', 'month', 'day'].map((name) => ({ name, type: 'int' }))
+        : [{ name: 'dt', type: 'string' }]
+      : [],
+    parameters: {
+      location,
+      'serde.serialization.lib': 'org.openx.data.jsonserde.JsonSerDe',
+      ...Object.fromEntries(proj?.props ?? []),
+    },
+  };
+  return { statements, text, location, database, table, definition };
+}
+
+const normType = (t: string) => t.replace(/\s+/g, '').toLowerCase();
+
+function columnsText(cols: { name: string; type: string }[]): string {
+  return cols.map((c) => `${c.name.toLowerCase()} ${normType(c.type)}`).join(', ') || '(none)';
+}
+
+/**
+ * How an existing table differs from the one `events athena create` would make; empty when it is the
+ * same (`[no change]`). Parameters the existing table lacks a value for are only compared when
+ * GetTableMetadata reports them (it may leave out location and SerDe), projection settings always.
+ */
+export function tableDifferences(
+  expected: TableDefinition,
+  actual: {
+    columns: { name: string; type: string }[];
+    partitionKeys: { name: string; type: string }[];
+    parameters: Record<string, string>;
+  },
+): string[] {
+  const out: string[] = [];
+  if (columnsText(expected.columns) !== columnsText(actual.columns)) {
+    out.push(`columns: ${columnsText(actual.columns)} → ${columnsText(expected.columns)}`);
+  }
+  if (columnsText(expected.partitionKeys) !== columnsText(actual.partitionKeys)) {
+    out.push(`partitioned by: ${columnsText(actual.partitionKeys)} → ${columnsText(expected.partitionKeys)}`);
+  }
+  const keys = new Set([
+    ...Object.keys(expected.parameters),
+    ...Object.keys(actual.parameters).filter(
+      (k) => k.startsWith('projection.') || k === 'storage.location.template',
+    ),
+  ]);
+  for (const k of [...keys].sort()) {
+    const want = expected.parameters[k];
+    const have = actual.parameters[k];
+    const optional = k === 'location' || k === 'serde.serialization.lib';
+    if (optional && have === undefined) continue;
+    const norm = (v: string | undefined) =>
+      k === 'location' && v !== undefined ? v.replace(/\/?$/, '/') : v;
+    if (norm(want) !== norm(have)) out.push(`${k}: ${have ?? '(unset)'} → ${want ?? '(unset)'}`);
+  }
+  return out;
 }

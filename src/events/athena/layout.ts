@@ -208,3 +208,45 @@ export function partitionDays(
 }
 
 export { ymdParts };
+
+/**
+ * The layout a table made by `events athena create` was projected on, read back from its table
+ * parameters (GetTableMetadata): what `events query --engine athena` needs for partition predicates.
+ * A table without projection (or projected some other way) is `none`: queries then carry no
+ * partition predicates, which is always correct, only slower.
+ */
+/** The ends of the location templates ddl.ts writes. */
+export const HIVE_TEMPLATE_TAIL = `year=\${year}/month=\${month}/day=\${day}/`;
+export const DT_TEMPLATE_TAIL = `\${dt}/`;
+
+export function layoutFromTableParameters(params: Readonly<Record<string, string>>): KeyLayout {
+  if (params['projection.enabled'] !== 'true')
+    return { kind: 'none', reason: 'the table has no partition projection' };
+  const template = params['storage.location.template'] ?? '';
+  const base = /^s3a?:\/\/[^/]+\/(.*)$/.exec(template)?.[1] ?? '';
+  const rangeStart =
+    (params['projection.dt.range'] ?? params['projection.year.range'] ?? '').split(',')[0] ?? '';
+  if (params['projection.year.type'] === 'integer' && base.endsWith(HIVE_TEMPLATE_TAIL)) {
+    const year = Number(rangeStart);
+    return {
+      kind: 'hive',
+      base: base.slice(0, -HIVE_TEMPLATE_TAIL.length),
+      padded: params['projection.month.digits'] === '2',
+      firstDayMs: Number.isInteger(year) ? Date.UTC(year, 0, 1) : 0,
+    };
+  }
+  if (params['projection.dt.type'] === 'date' && base.endsWith(DT_TEMPLATE_TAIL)) {
+    const format = params['projection.dt.format'];
+    const before = base.slice(0, -DT_TEMPLATE_TAIL.length);
+    const first = Date.parse(rangeStart.slice(0, 10).replaceAll('/', '-'));
+    const firstDayMs = Number.isNaN(first) ? 0 : first;
+    if (format === 'yyyy/MM/dd' || format === 'yyyy/MM/dd/HH') {
+      return { kind: 'ymd', base: before, hour: format === 'yyyy/MM/dd/HH', firstDayMs };
+    }
+    if (format === 'yyyy-MM-dd') {
+      const label = /(?:^|\/)([A-Za-z_][\w-]*=)$/.exec(before)?.[1] ?? '';
+      return { kind: 'iso-date', base: before.slice(0, before.length - label.length), label, firstDayMs };
+    }
+  }
+  return { kind: 'none', reason: 'the table is projected in a way prophecy-audit did not write' };
+}
