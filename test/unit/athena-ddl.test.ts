@@ -216,7 +216,7 @@ describe('reading a table back', () => {
 
   it('tableDifferences: none for the same table, each difference named otherwise', () => {
     const d = ddl(layouts[0] as KeyLayout);
-    const same = {
+    const same: Parameters<typeof tableDifferences>[1] = {
       columns: d.definition.columns.map((c) => ({ name: c.name, type: c.type.replace(',', ', ') })),
       partitionKeys: [{ name: 'dt', type: 'string' }],
       parameters: {

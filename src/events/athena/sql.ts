@@ -362,7 +362,41 @@ export function checkName(kind: 'database' | 'table', name: string): string {
 
 export type QuerySource =
   | { dialect: 'trino'; database: string; table: string }
-  | { dialect: 'duckdb'; files: readonly string[] };
+  | {
+      dialect: 'duckdb';
+      files: readonly string[];
+      /**
+       * Derive the partition column(s) from each file's path as Athena's projection does from the key,
+       * so a query compiled with a layout (partition predicates included) runs on DuckDB too.
+       */
+      layout?: KeyLayout | undefined;
+    };
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** DuckDB expressions for a layout's partition columns, read from the file path. */
+function derivedPartitionColumns(layout: KeyLayout): string[] {
+  const file = ident('filename');
+  const pick = (re: string) => `regexp_extract(${file}, ${lit(re)}, 1)`;
+  switch (layout.kind) {
+    case 'none':
+      return [];
+    case 'ymd':
+      return [
+        `${pick(layout.hour ? '^.*/(\\d{4}/\\d{2}/\\d{2}/\\d{2})/' : '^.*/(\\d{4}/\\d{2}/\\d{2})/')} AS ${ident('dt')}`,
+      ];
+    case 'iso-date':
+      return [`${pick(`^.*/${escapeRe(layout.label)}(\\d{4}-\\d{2}-\\d{2})/`)} AS ${ident('dt')}`];
+    case 'hive': {
+      const part = (name: string, own: string, digits: string) =>
+        `${name}=${own === name ? `(\\d{${digits}})` : `\\d{${digits}}`}`;
+      return (['year', 'month', 'day'] as const).map((own) => {
+        const re = `^.*/${part('year', own, '4')}/${part('month', own, '1,2')}/${part('day', own, '1,2')}/`;
+        return `TRY_CAST(${pick(re)} AS INTEGER) AS ${ident(own)}`;
+      });
+    }
+  }
+}
 
 function fromClause(src: QuerySource): string {
   if (src.dialect === 'trino')
@@ -370,7 +404,9 @@ function fromClause(src: QuerySource): string {
   if (src.files.length === 0) throw new RangeError('no files to read');
   const columns = RECORD_COLUMNS.map((c) => `${lit(c.name)}: ${lit(c.duckdb)}`).join(', ');
   // Same reading rules as the SerDe: one record per line, unreadable lines skipped.
-  return `read_json([${src.files.map(lit).join(', ')}], format = 'newline_delimited', columns = {${columns}}, filename = true, ignore_errors = true)`;
+  const read = `read_json([${src.files.map(lit).join(', ')}], format = 'newline_delimited', columns = {${columns}}, filename = true, ignore_errors = true)`;
+  const derived = src.layout ? derivedPartitionColumns(src.layout) : [];
+  return derived.length === 0 ? read : `(SELECT *, ${derived.join(', ')} FROM ${read}) AS export`;
 }
 
 /** The SQL text of a compiled query for one engine. */
@@ -393,8 +429,8 @@ export function renderQuery(ast: QueryAst, src: QuerySource): string {
 }
 
 /** The DuckDB rendering over local JSON Lines files (tests compare it with the local engine). */
-export function renderDuckDb(ast: QueryAst, files: readonly string[]): string {
-  return renderQuery(ast, { dialect: 'duckdb', files });
+export function renderDuckDb(ast: QueryAst, files: readonly string[], layout?: KeyLayout): string {
+  return renderQuery(ast, { dialect: 'duckdb', files, layout });
 }
 
 /** The Athena rendering over the table `events athena create` made. */
