@@ -404,7 +404,7 @@ function fromClause(src: QuerySource): string {
   if (src.files.length === 0) throw new RangeError('no files to read');
   const columns = RECORD_COLUMNS.map((c) => `${lit(c.name)}: ${lit(c.duckdb)}`).join(', ');
   // Same reading rules as the SerDe: one record per line, unreadable lines skipped.
-  const read = `read_json([${src.files.map(lit).join(', ')}], format = 'newline_delimited', columns = {${columns}}, filename = true, ignore_errors = true)`;
+  const read = `read_json([${src.files.map(lit).join(', ')}], format = 'newline_delimited', columns = {${columns}}, filename = true, ignore_errors = true, hive_partitioning = false)`;
   const derived = src.layout ? derivedPartitionColumns(src.layout) : [];
   return derived.length === 0 ? read : `(SELECT *, ${derived.join(', ')} FROM ${read}) AS export`;
 }
