@@ -156,14 +156,15 @@ export function removeStatementEntries(text: string, remove: ReadonlySet<number>
   const kept = spans.entries.map((_, i) => i).filter((i) => !remove.has(i));
   if (kept.length === 0) throw new PolicyTextError('removing every statement would leave an empty policy');
   if (spans.kind === 'object') return text; // one statement, kept (remove held no valid position)
-  // Entry i's chunk: from just after the separator before it (the `[` or a `,`) to its end.
-  const chunkStart = (i: number): number => {
-    if (i === 0) return spans.start + 1;
-    const prevEnd = (spans.entries[i - 1] as [number, number])[1];
-    return text.indexOf(',', prevEnd) + 1;
-  };
-  const chunks = kept.map((i) => text.slice(chunkStart(i), (spans.entries[i] as [number, number])[1]));
-  const lastEnd = (spans.entries[spans.entries.length - 1] as [number, number])[1];
-  const trailing = text.slice(lastEnd, spans.end - 1); // whitespace before `]`
-  return `${text.slice(0, spans.start)}[${chunks.join(',')}${trailing}]${text.slice(spans.end)}`;
+  // The text is `[` head E0 sep0 E1 sep1 … En tail `]`; a kept entry keeps the separator just before it
+  // (or the head, for the first one kept), so uniform formatting stays uniform.
+  const entries = spans.entries;
+  const entryText = (i: number): string => text.slice(...(entries[i] as [number, number]));
+  const sepBefore = (i: number): string =>
+    text.slice((entries[i - 1] as [number, number])[1], (entries[i] as [number, number])[0]);
+  const head = text.slice(spans.start + 1, (entries[0] as [number, number])[0]);
+  const tail = text.slice((entries[entries.length - 1] as [number, number])[1], spans.end - 1);
+  const [first, ...rest] = kept as [number, ...number[]];
+  const body = `${head}${entryText(first)}${rest.map((i) => `${sepBefore(i)}${entryText(i)}`).join('')}${tail}`;
+  return `${text.slice(0, spans.start)}[${body}]${text.slice(spans.end)}`;
 }

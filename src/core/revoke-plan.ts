@@ -638,7 +638,7 @@ export function checkRevoked(policy: unknown, principals: VendorPrincipals, buck
   if (policy === null || policy === undefined || (typeof policy === 'string' && policy.trim() === '')) {
     return { ok: true, remaining: [] };
   }
-  const statements = policyStatements(policy);
+  const statements = Array.isArray(policy) ? (policy as RawStatement[]) : policyStatements(policy);
   const hits = allowHits(statements, bucketRequests(bucket, [...new Set(vendorPrincipalArns(principals))]));
   const remaining = hits.map((h) => ({
     principal: h.request.principal,
