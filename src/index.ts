@@ -1,7 +1,6 @@
 /** The library surface: the policy model and the JSON schemas of every `--json` document. */
 export * from './core/bucket-name.js';
 export * from './core/policy.js';
-export * from './core/revoke-plan.js';
 export * from './core/vendor.js';
 export { ExitCode } from './errors.js';
 export * from './schemas/events.js';
