@@ -4,5 +4,6 @@ export * from './core/policy.js';
 export * from './core/vendor.js';
 export { ExitCode } from './errors.js';
 export * from './schemas/events.js';
+export * from './schemas/revoke.js';
 export * from './schemas/setup.js';
 export * from './schemas/verify.js';

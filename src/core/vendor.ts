@@ -15,6 +15,11 @@ export const POLICY_VERSION = '2008-10-17';
 
 export const DATASYNC_SID = 'DataSyncCreateS3LocationAndTaskAccess';
 export const LOCATION_SID = 'DataSyncCreateS3Location';
+/**
+ * The Sid of the statement `setup --update-key-policy` adds to a customer-managed KMS key's policy
+ * (for an SSE-KMS bucket); `revoke --key-policy` removes exactly the statement with this Sid.
+ */
+export const KMS_SID = 'ProphecyDataSyncKmsAccess';
 
 /** In the vendor's order; the policy lists them exactly like this. */
 export const DATASYNC_ACTIONS = [
