@@ -37,6 +37,8 @@ const block = (header: string, body: Item[]): Item => ({ kind: 'block', header, 
 const blank: Item = { kind: 'blank' };
 const comment = (text: string): Item => ({ kind: 'comment', text });
 const raw = (text: string): Raw => ({ raw: text });
+/** An HCL interpolation `${expr}`, for templates inside raw expressions. */
+const interp = (expr: string): string => `$\{${expr}}`;
 
 /** A quoted HCL string: escapes quotes, backslashes, control characters and template sequences. */
 export function hclString(s: string): string {
@@ -252,11 +254,13 @@ export function renderTerraform(options: IacOptions): string {
       block('locals', [
         attr(
           'bucket_name',
-          target.kind === 'suffix' ? raw(`"${BUCKET_PREFIX}\${var.suffix}"`) : raw('var.bucket_name'),
+          target.kind === 'suffix'
+            ? raw(`"${BUCKET_PREFIX}${interp('var.suffix')}"`)
+            : raw('var.bucket_name'),
         ),
         comment('Built from the name, not aws_s3_bucket.arn, so the policy is known at plan time and'),
         comment('`prophecy-audit verify --policy-file` can check a plan that creates the bucket.'),
-        attr('bucket_arn', raw('"arn:aws:s3:::${local.bucket_name}"')),
+        attr('bucket_arn', raw(`"arn:aws:s3:::${interp('local.bucket_name')}"`)),
       ]),
       block(`resource "aws_s3_bucket" "${TF_NAME}"`, [attr('bucket', raw('local.bucket_name'))]),
       block(`resource "aws_s3_bucket_ownership_controls" "${TF_NAME}"`, [
@@ -278,7 +282,7 @@ export function renderTerraform(options: IacOptions): string {
   const arns = full
     ? {
         bucket: target.bucket,
-        source: { bucketArn: raw('local.bucket_arn'), objectsArn: raw('"${local.bucket_arn}/*"') },
+        source: { bucketArn: raw('local.bucket_arn'), objectsArn: raw(`"${interp('local.bucket_arn')}/*"`) },
       }
     : undefined;
   const docBody: Item[] = [comment(IAC_VERSION_NOTE), attr('version', IAC_POLICY_VERSION)];
@@ -303,7 +307,7 @@ export function renderTerraform(options: IacOptions): string {
     const viaService = `s3.${options.region}.amazonaws.com`;
     // In the full file the ViaService value follows var.region, like the bucket does.
     const kmsBlock = statementBlock(kms, undefined, (v) =>
-      full && v === viaService ? raw('"s3.${var.region}.amazonaws.com"') : v,
+      full && v === viaService ? raw(`"s3.${interp('var.region')}.amazonaws.com"`) : v,
     );
     items.push(
       header(
