@@ -48,7 +48,7 @@ export function hclString(s: string): string {
     .replace(/\n/g, '\\n')
     .replace(/\r/g, '\\r')
     .replace(/\t/g, '\\t')
-    .replace(/\$\{/g, '$${')
+    .replace(/\$\{/g, () => '$${') // a function: in a replacement string `$$` means `$`
     .replace(/%\{/g, '%%{');
   return `"${body}"`;
 }
