@@ -464,9 +464,10 @@ function readCloudFormation(template: Json, options: ReadPolicyOptions): PolicyI
       }
     }
     if (doc === undefined) entry.problems.push(`${id}: no PolicyDocument`);
-    else if (entry.problems.length === 0) {
+    else if (isObject(doc) || Array.isArray(doc)) {
+      // Resolved even when the bucket was not, so that every unresolvable value is named at once.
       const policy = resolver.resolve(doc, `${id}.PolicyDocument`);
-      if (policy !== UNRESOLVED && entry.problems.length === 0) entry.policy = policy;
+      if (policy !== UNRESOLVED) entry.policy = policy;
     }
     const own =
       buckets.find(([bid]) => bid === bucketRef) ??
