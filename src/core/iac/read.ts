@@ -471,7 +471,9 @@ function readCloudFormation(template: Json, options: ReadPolicyOptions): PolicyI
     }
     const own =
       buckets.find(([bid]) => bid === bucketRef) ??
-      buckets.find(([bid, b]) => bucketNameOf(template, options, bid, b) === entry.bucket);
+      (entry.bucket === undefined
+        ? undefined
+        : buckets.find(([bid]) => bucketNameOf(template, options, bid) === entry.bucket));
     if (own) {
       covered.add(own[0]);
       attachCfnBucket(entry, template, options, own);
@@ -483,7 +485,7 @@ function readCloudFormation(template: Json, options: ReadPolicyOptions): PolicyI
   for (const bucket of buckets) {
     if (covered.has(bucket[0])) continue;
     const entry: PolicyInputEntry = { source: bucket[0], problems: [], notes: [] };
-    const name = bucketNameOf(template, options, bucket[0], bucket[1]);
+    const name = bucketNameOf(template, options, bucket[0]);
     if (name !== undefined) entry.bucket = name;
     attachCfnBucket(entry, template, options, bucket);
     entry.problems.push(`${bucket[0]}: no AWS::S3::BucketPolicy in the template applies to this bucket`);
@@ -492,12 +494,7 @@ function readCloudFormation(template: Json, options: ReadPolicyOptions): PolicyI
   return entries;
 }
 
-function bucketNameOf(
-  template: Json,
-  options: ReadPolicyOptions,
-  id: string,
-  _bucket: Json,
-): string | undefined {
+function bucketNameOf(template: Json, options: ReadPolicyOptions, id: string): string | undefined {
   const name = new CfnResolver(template, options, [], []).bucketName(id, id);
   return typeof name === 'string' ? name : undefined;
 }
@@ -733,7 +730,11 @@ function readTerraformPlan(plan: Json): PolicyInputEntry[] {
     const { name, key } = bucketOf(rc);
     const entry: PolicyInputEntry = { source: rc.address, problems: [], notes: [] };
     if (name !== undefined) entry.bucket = name;
-    entries.set(key, entry);
+    if (entries.has(key)) {
+      // Two policies for one bucket: the last one applied wins, and the plan does not say which that is.
+      entry.problems.push(`${rc.address}: ${entries.get(key)?.source} is a policy for the same bucket too`);
+      entries.set(rc.address, entry);
+    } else entries.set(key, entry);
     const actions = rc.change.actions;
     if (!actions.includes('create') && !actions.includes('update') && actions.includes('delete')) {
       entry.problems.push(`${rc.address}: the plan deletes this bucket policy`);
@@ -786,7 +787,13 @@ function readTerraformPlan(plan: Json): PolicyInputEntry[] {
         BlockPublicPolicy: 'block_public_policy',
         RestrictPublicBuckets: 'restrict_public_buckets',
       };
-      entryFor(rc).publicAccessBlock = Object.fromEntries(
+      const entry = entryFor(rc);
+      const unknown = Object.values(tf).filter((k) => afterUnknown(rc)[k] === true);
+      if (unknown.length > 0) {
+        entry.notes.push(`${rc.address}: ${unknown.join(', ')} known only after apply`);
+        continue;
+      }
+      entry.publicAccessBlock = Object.fromEntries(
         PAB_KEYS.map((k) => [k, a[tf[k]] === true]),
       ) as unknown as PublicAccessBlock;
     } else if (rc.type === 'aws_s3_bucket' && !rc.change.actions.includes('delete')) {
