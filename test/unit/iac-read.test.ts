@@ -376,6 +376,37 @@ describe('readPolicyInput: terraform show -json', () => {
     ]);
   });
 
+  it('flags two policies for one bucket, and reads unknown access-block values as unknown, not false', () => {
+    const plan = JSON.parse(fixture('plan-update.json'));
+    const second = structuredClone(plan.resource_changes[1]);
+    second.address = 'aws_s3_bucket_policy.other';
+    second.name = 'other';
+    plan.resource_changes.push(second, {
+      address: 'aws_s3_bucket_public_access_block.audit',
+      mode: 'managed',
+      type: 'aws_s3_bucket_public_access_block',
+      name: 'audit',
+      change: {
+        actions: ['create'],
+        before: null,
+        after: { bucket: BUCKET, block_public_acls: true, ignore_public_acls: true },
+        after_unknown: { block_public_policy: true, restrict_public_buckets: true, id: true },
+      },
+    });
+    const entries = readPolicyInput(JSON.stringify(plan)).entries;
+    expect(entries.map((e) => [e.source, e.problems])).toEqual([
+      ['aws_s3_bucket_policy.audit', []],
+      [
+        'aws_s3_bucket_policy.other',
+        ['aws_s3_bucket_policy.other: aws_s3_bucket_policy.audit is a policy for the same bucket too'],
+      ],
+    ]);
+    expect(entries[0]?.publicAccessBlock).toBeUndefined();
+    expect(entries[0]?.notes).toEqual([
+      'aws_s3_bucket_public_access_block.audit: block_public_policy, restrict_public_buckets known only after apply',
+    ]);
+  });
+
   it('lists a bucket that no policy covers, as not checkable', () => {
     const plan = JSON.parse(fixture('plan-update.json'));
     plan.resource_changes.pop();
