@@ -573,10 +573,10 @@ function documentFromConfig(data: ConfigResource, problems: string[]): Json | un
   const unknown: string[] = [];
   const constant = (e: unknown, path: string): unknown => {
     if (isObject(e) && 'constant_value' in e) return e.constant_value;
+    // Terraform lists `aws_s3_bucket.x.arn` and `aws_s3_bucket.x`; name only the most specific.
     const refs = references(e);
-    unknown.push(
-      `${where}.${path}${refs.length ? ` (depends on ${refs.filter((r) => !refs.some((o) => o !== r && o.startsWith(`${r}.`))).join(', ')})` : ''}`,
-    );
+    const specific = refs.filter((r) => !refs.some((o) => o !== r && o.startsWith(`${r}.`)));
+    unknown.push(`${where}.${path}${specific.length > 0 ? ` (depends on ${specific.join(', ')})` : ''}`);
     return undefined;
   };
   for (const key of Object.keys(expr)) {
