@@ -407,6 +407,41 @@ describe('readPolicyInput: terraform show -json', () => {
     ]);
   });
 
+  it('real terraform output for the exported file: the policy is known at plan time and passes', () => {
+    const [entry, ...rest] = readPolicyInput(fixture('plan-real-exported.json')).entries;
+    expect(rest).toEqual([]);
+    expect(entry?.source).toBe('aws_s3_bucket_policy.prophecy_audit_logs');
+    expect(entry?.bucket).toBe(BUCKET);
+    expect(entry?.problems).toEqual([]);
+    // aws_iam_policy_document sorts the lists; the statements are the model's otherwise.
+    const sorted = (p: unknown) =>
+      JSON.parse(JSON.stringify(p), (_k, v) =>
+        Array.isArray(v) && typeof v[0] === 'string' ? [...v].sort() : v,
+      );
+    expect(sorted(entry?.policy)).toEqual(sorted(modelPolicy()));
+    expect(verdicts(entry)).toMatchObject({
+      policy: 'pass',
+      'least-privilege': 'pass',
+      ownership: 'pass',
+      'public-access': 'pass',
+    });
+  });
+
+  it('real terraform output for statements naming aws_s3_bucket.arn: not checkable, and says why', () => {
+    const [entry, ...rest] = readPolicyInput(fixture('plan-real-create-unknown.json')).entries;
+    expect(rest).toEqual([]);
+    expect(entry?.bucket).toBe(BUCKET);
+    expect(entry?.policy).toBeUndefined();
+    expect(entry?.problems).toEqual([
+      'aws_s3_bucket_policy.audit: the policy is known only after apply and its configuration does not fix it',
+      'data.aws_iam_policy_document.audit.statement[0].resources (depends on aws_s3_bucket.audit.arn) is known only after apply',
+      'data.aws_iam_policy_document.audit.statement[1].resources (depends on aws_s3_bucket.audit.arn) is known only after apply',
+    ]);
+    expect(entry?.ownership).toBe('BucketOwnerEnforced');
+    expect(entry?.publicAccessBlock).toBeUndefined();
+    expect(verdicts(entry).policy).toBe('fail');
+  });
+
   it('lists a bucket that no policy covers, as not checkable', () => {
     const plan = JSON.parse(fixture('plan-update.json'));
     plan.resource_changes.pop();

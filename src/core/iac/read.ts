@@ -574,7 +574,7 @@ function documentFromConfig(data: ConfigResource, problems: string[]): Json | un
   const constant = (e: unknown, path: string): unknown => {
     if (isObject(e) && 'constant_value' in e) return e.constant_value;
     // Terraform lists `aws_s3_bucket.x.arn` and `aws_s3_bucket.x`; name only the most specific.
-    const refs = references(e);
+    const refs = [...new Set(references(e))];
     const specific = refs.filter((r) => !refs.some((o) => o !== r && o.startsWith(`${r}.`)));
     unknown.push(`${where}.${path}${specific.length > 0 ? ` (depends on ${specific.join(', ')})` : ''}`);
     return undefined;
