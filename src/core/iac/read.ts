@@ -468,7 +468,7 @@ function readCloudFormation(template: Json, options: ReadPolicyOptions): PolicyI
       // Resolved even when the bucket was not, so that every unresolvable value is named at once.
       const policy = resolver.resolve(doc, `${id}.PolicyDocument`);
       if (policy !== UNRESOLVED) entry.policy = policy;
-    }
+    } else entry.problems.push(`${id}.PolicyDocument: not a policy document`);
     const own =
       buckets.find(([bid]) => bid === bucketRef) ??
       (entry.bucket === undefined
@@ -485,8 +485,8 @@ function readCloudFormation(template: Json, options: ReadPolicyOptions): PolicyI
   for (const bucket of buckets) {
     if (covered.has(bucket[0])) continue;
     const entry: PolicyInputEntry = { source: bucket[0], problems: [], notes: [] };
-    const name = bucketNameOf(template, options, bucket[0]);
-    if (name !== undefined) entry.bucket = name;
+    const name = new CfnResolver(template, options, [], entry.notes).bucketName(bucket[0], bucket[0]);
+    if (typeof name === 'string') entry.bucket = name;
     attachCfnBucket(entry, template, options, bucket);
     entry.problems.push(`${bucket[0]}: no AWS::S3::BucketPolicy in the template applies to this bucket`);
     entries.push(entry);
