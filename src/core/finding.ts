@@ -1,0 +1,11 @@
+import type { CheckResult, CheckStatus } from './checks.js';
+
+/**
+ * A check's verdict without its id: what the pure judges of the newer checks return, so they can be tested
+ * and reused before their ids join CHECK_IDS. `{ id, ...finding }` makes it a CheckResult.
+ */
+export type Finding = Omit<CheckResult, 'id'>;
+
+export function finding(status: CheckStatus, message: string, details?: unknown): Finding {
+  return details === undefined ? { status, message } : { status, message, details };
+}
