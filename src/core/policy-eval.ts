@@ -379,9 +379,11 @@ function testKey(operator: string, key: string, raw: unknown, ctx: PreparedConte
     return fact(values.some((v) => v.toLowerCase() === (absent ? 'true' : 'false')));
   }
   if (found.kind === 'absent') {
+    // IfExists says what to do without the key, so it wins over the set operators' own rule.
+    if (op.ifExists) return fact(true);
     if (op.set === 'all') return fact(true);
     if (op.set === 'any') return fact(false);
-    return fact(op.ifExists || op.negated);
+    return fact(op.negated);
   }
   // Each request value is tested against the condition's values, any of which may match.
   const matchesAny = (actual: string): Tri => any3(values, (w) => valueMatches(op, actual, w, ctx));

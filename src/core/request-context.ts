@@ -1,4 +1,5 @@
-import { accountOf, type RequestContext } from './policy-eval.js';
+import type { RequiredPermission } from './policy.js';
+import { accountOf, type Evaluation, evaluate, type RequestContext } from './policy-eval.js';
 
 /**
  * Prophecy's requests as a bucket (or key) policy sees them, modelled from the AWS docs (IAM global
@@ -84,4 +85,9 @@ export function prophecyKmsContext(principalArn: string, region: string): Reques
     'aws:ViaAWSService': 'true',
     ...(account ? { 'kms:CallerAccount': account } : {}),
   });
+}
+
+/** One required permission judged as Prophecy makes the request: the context follows the principal. */
+export function evaluateForProphecy(policy: unknown, permission: RequiredPermission): Evaluation {
+  return evaluate(policy, permission, prophecyRequestContext(permission.principal));
 }

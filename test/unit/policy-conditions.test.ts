@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { guardrailException, guardrailFixes } from '../../src/core/guardrail-fix.js';
-import { bucketArn, DEFAULT_PRINCIPALS, generatePolicy, objectsArn } from '../../src/core/policy.js';
+import {
+  bucketArn,
+  DEFAULT_PRINCIPALS,
+  generatePolicy,
+  objectsArn,
+  requiredPermissions,
+} from '../../src/core/policy.js';
 import {
   arnMatches,
   evaluate,
@@ -10,7 +16,12 @@ import {
   type RequestContext,
   type Tri,
 } from '../../src/core/policy-eval.js';
-import { principalKind, prophecyKmsContext, prophecyRequestContext } from '../../src/core/request-context.js';
+import {
+  evaluateForProphecy,
+  principalKind,
+  prophecyKmsContext,
+  prophecyRequestContext,
+} from '../../src/core/request-context.js';
 
 const BUCKET = 'prophecy-customer-backend-events-acme';
 const B = bucketArn(BUCKET);
@@ -242,6 +253,11 @@ describe('evaluateCondition: several keys, several values, set operators', () =>
       { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['athena.amazonaws.com'] } },
       false,
     ],
+    [
+      'ForAnyValue…IfExists on an absent key is true',
+      { 'ForAnyValue:StringEqualsIfExists': { 'aws:CalledVia': ['athena.amazonaws.com'] } },
+      true,
+    ],
     ['ForAnyValue with StringLike', { 'ForAnyValue:StringLike': { 'aws:TagKeys': 'te*' } }, true],
     [
       'multi-valued key without a set operator, negated: no value may match',
@@ -369,6 +385,14 @@ const orgOnly = {
 describe('guardrail patterns, evaluated for Prophecy', () => {
   it('the vendor policy alone allows every request', () => {
     expect(judge(generatePolicy(BUCKET)).map((e) => e.verdict)).toEqual(['allowed', 'allowed', 'allowed']);
+  });
+
+  it('evaluateForProphecy picks the context from the permission: every required grant is denied by the org-id Deny', () => {
+    const policy = withGuardrail(orgOnly);
+    const results = requiredPermissions(BUCKET).map((r) => evaluateForProphecy(policy, r));
+    expect(results).toHaveLength(11);
+    expect(new Set(results.map((e) => e.verdict))).toEqual(new Set(['denied']));
+    expect(results.at(-1)?.reason).toMatch(/for Prophecy's s3access user$/);
   });
 
   it('an org-id Deny blocks both principals and names statement and key', () => {
@@ -560,6 +584,24 @@ describe('guardrail fixes', () => {
     expect(guardrailException(s, 0, DEFAULT_PRINCIPALS).exception).toEqual({
       StringNotEqualsIfExists: { 'aws:PrincipalAccount': [CUSTOMER, '133450206866'] },
     });
+  });
+
+  it('a Deny conditional on an unknown key (aws:SourceIp) gets the same exception, which settles it', () => {
+    const ip = {
+      Sid: 'OfficeOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [B, O],
+      Condition: { NotIpAddress: { 'aws:SourceIp': '198.51.100.0/24' } },
+    };
+    const policy = withGuardrail(ip);
+    const [put] = judge(policy);
+    const [fix] = guardrailFixes(policy, put as NonNullable<typeof put>, DEFAULT_PRINCIPALS);
+    expect(fix?.sid).toBe('OfficeOnly');
+    const fixed = withGuardrail(fix?.statement as Record<string, unknown>);
+    fixed.Statement.splice(2, 1);
+    expect(judge(fixed).map((e) => e.verdict)).toEqual(['allowed', 'allowed', 'allowed']);
   });
 
   it('no fix for an allowed request or a Deny without a condition', () => {
