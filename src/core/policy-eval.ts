@@ -93,8 +93,8 @@ export interface RequestContext {
   /** Keys known to be absent from the request. */
   absent?: readonly string[] | undefined;
   /**
-   * How to say a key's value in a verdict, completing "<key> …": for an absent aws:PrincipalOrgID,
-   * "is not the customer's org". Without one, "is absent" or "is <value>".
+   * How a verdict says that a key is absent, completing "<key> …": for aws:PrincipalOrgID, "is not the
+   * customer's org". Without one, "is absent".
    */
   notes?: Readonly<Record<string, string>> | undefined;
 }
@@ -355,8 +355,7 @@ function valueMatches(op: ParsedOperator, actual: string, wanted: string, ctx: P
 function factText(key: string, found: Lookup, ctx: PreparedContext, op?: ParsedOperator, values?: string[]) {
   const note = ctx.notes.get(key.toLowerCase());
   if (found.kind === 'unknown') return `${key} is not known`;
-  if (note) return `${key} ${note}`;
-  if (found.kind === 'absent') return `${key} is absent`;
+  if (found.kind === 'absent') return note ? `${key} ${note}` : `${key} is absent`;
   const is = `${key} is ${found.values.join(', ')}`;
   return op?.negated && values ? `${is}, not ${values.join(' or ')}` : is;
 }
