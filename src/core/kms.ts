@@ -164,7 +164,8 @@ function sseCDeny(bucket: string, policy: string | undefined, roleArn: string): 
   return by ? statementLabel(by) : undefined;
 }
 
-interface ActionVerdict {
+/** How the key policy treats one documented action for Prophecy's role, judged through S3. */
+export interface KmsActionVerdict {
   action: KmsAction;
   verdict: Evaluation['verdict'];
   delegated: boolean;
@@ -181,12 +182,12 @@ const RANK: Record<Evaluation['verdict'], number> = {
 
 /** Each documented action judged by its weakest probe (ReEncrypt* needs both From and To). */
 export function judgeKeyPolicyActions(
-  policy: string | unknown,
+  policy: unknown,
   keyArn: string,
   roleArn: string,
   region: string,
-): ActionVerdict[] {
-  const statements = typeof policy === 'string' ? policyStatements(policy) : policyStatements(policy);
+): KmsActionVerdict[] {
+  const statements = policyStatements(policy);
   const ctx = prophecyKmsContext(roleArn, region);
   return KMS_ACTIONS.map((action) => {
     const evals = PROBES[action].map((probe) =>
@@ -325,7 +326,7 @@ export function judgeEncryption(input: EncryptionInput): EncryptionFinding {
       keyArn,
     };
   }
-  let verdicts: ActionVerdict[];
+  let verdicts: KmsActionVerdict[];
   try {
     verdicts = judgeKeyPolicyActions(input.keyPolicy, keyArn, role, input.region);
   } catch (err) {
