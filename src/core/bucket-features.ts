@@ -1,5 +1,5 @@
 import type { PublicAccessBlock } from './bucket-state.js';
-import { type Finding, finding } from './finding.js';
+import { type Finding, finding, isUnreadable, type Unreadable } from './finding.js';
 import { PolicyParseError, policyStatements, publicStatements, statementLabel } from './policy-eval.js';
 import { VENDOR_ACCOUNT_ID } from './vendor.js';
 
@@ -7,14 +7,6 @@ import { VENDOR_ACCOUNT_ID } from './vendor.js';
  * Bucket settings other than the policy that decide whether DataSync can deliver, each judged from the plain
  * value the matching S3 Get… call returns. `{ unreadable }` stands for a read that was refused.
  */
-
-export interface Unreadable {
-  unreadable: string;
-}
-
-function isUnreadable(v: unknown): v is Unreadable {
-  return typeof v === 'object' && v !== null && 'unreadable' in v;
-}
 
 /** GetBucketRequestPayment's Payer: "BucketOwner" (S3's default) or "Requester". */
 export function judgeRequestPayment(payer: string | undefined | Unreadable): Finding {

@@ -1,4 +1,4 @@
-import { type Finding, finding } from './finding.js';
+import { type Finding, finding, isUnreadable, type Unreadable } from './finding.js';
 import { objectsArn, type PolicyDocument, type PolicyStatement, type VendorPrincipals } from './policy.js';
 import {
   accountOf,
@@ -78,11 +78,6 @@ export interface KmsKeyInfo {
   KeyState?: string | undefined;
 }
 
-/** A read that failed, with why (AccessDenied, key in another account, …). */
-export interface Unreadable {
-  unreadable: string;
-}
-
 export interface EncryptionInput {
   bucket: string;
   /** The bucket's region: S3 uses only keys in its own region. */
@@ -101,10 +96,6 @@ export interface EncryptionInput {
 export interface EncryptionFinding extends Finding {
   /** The customer managed key Prophecy must name in their role's policy (part of the hand-off). */
   keyArn?: string | undefined;
-}
-
-function isUnreadable(v: unknown): v is Unreadable {
-  return typeof v === 'object' && v !== null && 'unreadable' in v;
 }
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key\/.+$/;
