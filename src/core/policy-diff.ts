@@ -1,4 +1,5 @@
 import type { PolicyStatement } from './policy.js';
+import { isUniqueId } from './policy-eval.js';
 
 /**
  * Comparing bucket policies by meaning, and describing the difference to a person.
@@ -10,12 +11,6 @@ import type { PolicyStatement } from './policy.js';
  */
 
 const ACCOUNT_ID = /^\d{12}$/;
-/**
- * A principal IAM shows as a unique id (AROA… for a role, AIDA… for a user) is one whose role or
- * user was deleted after the policy was written: AWS swaps the ARN for the id, and a role created
- * again under the same name does NOT match it. In one of our statements that always means "update".
- */
-const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{12,}$/;
 
 type Canonical = string | string[] | Record<string, unknown> | undefined;
 
@@ -129,17 +124,17 @@ export function sameMeaning(a: PolicyStatement, b: PolicyStatement): boolean {
   return canonicalStatement(a) === canonicalStatement(b);
 }
 
-/** Principal values of a statement that are IAM unique ids (deleted roles/users), see UNIQUE_ID. */
+/**
+ * Principal values of a statement that are IAM unique ids (see isUniqueId): the role or user was deleted
+ * after the policy was written, and a role created again under the same name does NOT match the id. In one
+ * of our statements that always means "update".
+ */
 export function uniqueIdPrincipals(statement: PolicyStatement): string[] {
   const p = statement.Principal;
   if (!p || p === '*') return [];
   return Object.values(p)
     .flatMap((v) => asList(v).map(String))
-    .filter((v) => UNIQUE_ID.test(v));
-}
-
-export function isUniqueId(value: string): boolean {
-  return UNIQUE_ID.test(value);
+    .filter(isUniqueId);
 }
 
 // ---- describing statements and differences --------------------------------------------------

@@ -45,41 +45,53 @@ export interface PolicyMerge {
 
 const VERSION_2012 = '2012-10-17';
 
-function unparseable(reason: string): CliError {
-  return new CliError(
-    `The bucket already has a policy that setup cannot read (${reason}); setup will not overwrite it.`,
-    {
-      hint: 'Fix or remove that policy (S3 console → Permissions → Bucket policy) and run setup again, or add the statements from `prophecy-audit policy print` by hand.',
-    },
-  );
+/** What a merge works on, for its messages: the bucket policy, or a KMS key policy. */
+export interface PolicyKind {
+  /** How errors name the stored document, completing "… that setup cannot read". */
+  stored: string;
+  hint: string;
+}
+
+const BUCKET_POLICY: PolicyKind = {
+  stored: 'The bucket already has a policy',
+  hint: 'Fix or remove that policy (S3 console → Permissions → Bucket policy) and run setup again, or add the statements from `prophecy-audit policy print` by hand.',
+};
+
+function unparseable(reason: string, kind: PolicyKind = BUCKET_POLICY): CliError {
+  return new CliError(`${kind.stored} that setup cannot read (${reason}); setup will not overwrite it.`, {
+    hint: kind.hint,
+  });
 }
 
 /**
  * Parses a stored bucket policy; throws a CliError (exit 2) rather than guess at something odd. The shape
  * rules are verify's (policyStatements); setup is stricter on Effect because it writes the policy back.
  */
-export function parsePolicy(text: string): PolicyDocument {
+export function parsePolicy(text: string, kind: PolicyKind = BUCKET_POLICY): PolicyDocument {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw unparseable(`not valid JSON: ${(err as Error).message}`);
+    throw unparseable(`not valid JSON: ${(err as Error).message}`, kind);
   }
   let list: RawStatement[];
   try {
     list = policyStatements(raw);
   } catch (err) {
-    if (err instanceof PolicyParseError) throw unparseable(err.message);
+    if (err instanceof PolicyParseError) throw unparseable(err.message, kind);
     throw err;
   }
   list.forEach((s, i) => {
     if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
-      throw unparseable(`statement ${i + 1} has Effect ${JSON.stringify(s.Effect)}, not "Allow" or "Deny"`);
+      throw unparseable(
+        `statement ${i + 1} has Effect ${JSON.stringify(s.Effect)}, not "Allow" or "Deny"`,
+        kind,
+      );
     }
   });
   const doc = raw as Record<string, unknown>;
   if (doc.Version !== undefined && typeof doc.Version !== 'string')
-    throw unparseable('its "Version" is not a string');
+    throw unparseable('its "Version" is not a string', kind);
   return { ...(doc as unknown as PolicyDocument), Statement: list as PolicyStatement[] };
 }
 
@@ -90,10 +102,6 @@ function effectiveVersion(doc: PolicyDocument): string {
 
 export function policyText(doc: PolicyDocument): string {
   return JSON.stringify(doc);
-}
-
-function isOurs(statement: PolicyStatement): boolean {
-  return statement.Sid !== undefined && OUR_SIDS.includes(statement.Sid);
 }
 
 function added(statement: PolicyStatement): PolicyDiffEntry {
@@ -123,8 +131,32 @@ export function mergePolicy(
       notes: [],
     };
   }
+  return mergeOwnedStatements(parsePolicy(currentText), currentText, wanted, {
+    owned: OUR_SIDS,
+    // "2012-10-17" is kept (a superset of the vendor's "2008-10-17"); anything else becomes the vendor's.
+    version: (current) => (current === VERSION_2012 ? VERSION_2012 : POLICY_VERSION),
+  });
+}
 
-  const current = parsePolicy(currentText);
+export interface OwnedMergeRules {
+  /** The Sids this tool owns in the document; every other statement belongs to the customer. */
+  owned: readonly string[];
+  /** The Version to write, given the stored one. */
+  version: (current: string | undefined) => string;
+}
+
+/**
+ * The merge rules of the module comment for any policy document with statements we own by Sid: the bucket
+ * policy, and a KMS key policy with its one owned statement. Others stay untouched and in place; ours are
+ * replaced where they stand unless they mean the same; missing ones are appended.
+ */
+export function mergeOwnedStatements(
+  current: PolicyDocument,
+  currentText: string,
+  wanted: PolicyStatement[],
+  rules: OwnedMergeRules,
+): PolicyMerge {
+  const isOurs = (st: PolicyStatement) => st.Sid !== undefined && rules.owned.includes(st.Sid);
   const bySid = new Map(wanted.map((s) => [s.Sid as string, s]));
   const placed = new Set<string>();
   const statements: PolicyStatement[] = [];
@@ -132,15 +164,21 @@ export function mergePolicy(
   const notes: string[] = [];
 
   for (const st of current.Statement) {
-    if (!isOurs(st)) {
+    const want = st.Sid === undefined ? undefined : bySid.get(st.Sid);
+    if (!isOurs(st) || !want) {
       statements.push(st);
-      diff.push({ op: '=', sid: st.Sid, owner: 'customer', summary: describeStatement(st), changes: [] });
+      diff.push({
+        op: '=',
+        sid: st.Sid,
+        owner: isOurs(st) ? 'prophecy' : 'customer',
+        summary: describeStatement(st),
+        changes: [],
+      });
       continue;
     }
     const sid = st.Sid as string;
-    const want = bySid.get(sid) as PolicyStatement;
     if (placed.has(sid)) {
-      // S3 refuses duplicate Sids, so this only happens with a hand-edited text; the first one wins.
+      // S3 and KMS refuse duplicate Sids, so this only happens with a hand-edited text; the first one wins.
       diff.push({ op: '-', sid, owner: 'prophecy', summary: describeStatement(st), changes: [] });
       notes.push(
         `The policy had statement "${sid}" twice; the duplicate is replaced by the one setup writes.`,
@@ -173,8 +211,17 @@ export function mergePolicy(
       diff.push(added(want));
     }
   }
+  return finish(current, currentText, statements, diff, notes, rules.version(current.Version));
+}
 
-  const version = current.Version === VERSION_2012 ? VERSION_2012 : POLICY_VERSION;
+function finish(
+  current: PolicyDocument,
+  currentText: string,
+  statements: PolicyStatement[],
+  diff: PolicyDiffEntry[],
+  notes: string[],
+  version: string,
+): PolicyMerge {
   const versionChanged = version !== effectiveVersion(current);
   const changed = versionChanged || diff.some((d) => d.op !== '=');
   if (!changed) return { change: 'none', current, merged: current, text: currentText, diff, notes };
@@ -183,4 +230,27 @@ export function mergePolicy(
   const merged: PolicyDocument = { Version: version, ...rest, Statement: statements };
   if (versionChanged) notes.push(`Version ${JSON.stringify(current.Version)} becomes "${version}".`);
   return { change: 'update', current, merged, text: policyText(merged), diff, notes };
+}
+
+/**
+ * The counterpart of mergeOwnedStatements for taking our grant back: removes the statements with the given
+ * Sids and nothing else; the Version is kept as stored. No such statement → change "none".
+ */
+export function removeOwnedStatements(
+  current: PolicyDocument,
+  currentText: string,
+  sids: readonly string[],
+): PolicyMerge {
+  const statements: PolicyStatement[] = [];
+  const diff: PolicyDiffEntry[] = [];
+  for (const st of current.Statement) {
+    const ours = st.Sid !== undefined && sids.includes(st.Sid);
+    if (ours) {
+      diff.push({ op: '-', sid: st.Sid, owner: 'prophecy', summary: describeStatement(st), changes: [] });
+      continue;
+    }
+    statements.push(st);
+    diff.push({ op: '=', sid: st.Sid, owner: 'customer', summary: describeStatement(st), changes: [] });
+  }
+  return finish(current, currentText, statements, diff, [], effectiveVersion(current));
 }
