@@ -9,11 +9,8 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import type { AwsOptions } from '../cli.js';
 import { CliError, InterruptedError } from '../errors.js';
-import type { Cell } from '../events/athena/rows.js';
-import { resolveRegion } from './clients.js';
-import { awsCall, awsErrorName, setActiveProfile, translateAwsError } from './errors.js';
+import { awsCall, awsErrorName, translateAwsError } from './errors.js';
 
 /**
  * Athena's query API, one small function per call, each taking the client and an AbortSignal.
@@ -22,18 +19,8 @@ import { awsCall, awsErrorName, setActiveProfile, translateAwsError } from './er
 
 export { AthenaClient };
 
-/** An Athena client with the same region/endpoint/profile/retry rules as the S3 and STS clients. */
-export function createAthena(opts: AwsOptions, env: NodeJS.ProcessEnv = process.env): AthenaClient {
-  setActiveProfile(opts.profile);
-  const endpoint = opts.endpointUrl || env.AWS_ENDPOINT_URL_ATHENA || env.AWS_ENDPOINT_URL || undefined;
-  return new AthenaClient({
-    region: resolveRegion(opts, env),
-    maxAttempts: 5,
-    retryMode: 'standard',
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    ...(endpoint ? { endpoint } : {}),
-  });
-}
+/** One result cell as Athena returns it: text, or null for SQL NULL. */
+export type Cell = string | null;
 
 export interface AthenaTarget {
   database: string;

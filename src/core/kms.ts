@@ -17,6 +17,7 @@ import {
   removeOwnedStatements,
 } from './policy-merge.js';
 import { prophecyKmsContext, prophecyRequestContext, s3ViaService } from './request-context.js';
+import { KMS_SID } from './vendor.js';
 
 /**
  * The encryption chain: whether S3 can encrypt (and, to complete multipart uploads, decrypt) the objects
@@ -24,8 +25,7 @@ import { prophecyKmsContext, prophecyRequestContext, s3ViaService } from './requ
  * sends no encryption headers, so the bucket default is what every upload gets.
  */
 
-/** The Sid this tool owns in a KMS key policy; the rest of the key policy is the key owner's. */
-export const KMS_SID = 'ProphecyDataSyncKmsAccess';
+export { KMS_SID };
 
 /** What DataSync's documentation asks a key policy to allow for an SSE-KMS destination, in its order. */
 export const KMS_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] as const;

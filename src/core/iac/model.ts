@@ -3,6 +3,7 @@
  * `generatePolicy`'s — the one `policy print` writes — with only the Version changed (see IAC_POLICY_VERSION).
  */
 import { bucketForSuffix } from '../bucket-name.js';
+import { generateKmsStatement } from '../kms.js';
 import {
   DEFAULT_PRINCIPALS,
   generatePolicy,
@@ -10,6 +11,7 @@ import {
   type PolicyStatement,
   type VendorPrincipals,
 } from '../policy.js';
+import { KMS_SID } from '../vendor.js';
 
 /**
  * Templates use 2012-10-17 because linters (cfn-lint among them) warn on the vendor page's 2008-10-17.
@@ -53,23 +55,15 @@ export function iacPolicy(bucket: string, principals: VendorPrincipals = DEFAULT
   return { ...generatePolicy(bucket, principals), Version: IAC_POLICY_VERSION };
 }
 
-export const KMS_SID = 'ProphecyDataSyncKmsAccess';
+export { KMS_SID };
 
 /**
  * The statement a customer-managed key's policy needs so DataSync's role can read and write objects
  * encrypted with it, only through S3 in the bucket's region.
  * (Local stand-in: replaced by the shared KMS statement generator when the branches merge.)
  */
-export function kmsStatementFor(principals: VendorPrincipals, region: string): PolicyStatement {
-  return {
-    Sid: KMS_SID,
-    Effect: 'Allow',
-    Principal: { AWS: principals.datasyncRoleArn },
-    Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
-    Resource: '*',
-    Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
-  };
-}
+/** The key-policy statement, from the one generator `setup --update-key-policy` and `policy print --kms-statement` use. */
+export const kmsStatementFor = generateKmsStatement;
 
 /** `x` or `[x, y]` → `[x]` / `[x, y]`. */
 export function listOf(value: string | string[] | undefined): string[] {
