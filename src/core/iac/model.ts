@@ -8,7 +8,6 @@ import {
   DEFAULT_PRINCIPALS,
   generatePolicy,
   type PolicyDocument,
-  type PolicyStatement,
   type VendorPrincipals,
 } from '../policy.js';
 import { KMS_SID } from '../vendor.js';
