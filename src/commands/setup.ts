@@ -7,6 +7,7 @@ import { bucketForSuffix } from '../core/bucket-name.js';
 import type { BucketState } from '../core/bucket-state.js';
 import { runChecks, summarize } from '../core/checks.js';
 import type { VendorPrincipals } from '../core/policy.js';
+import { policyJson } from '../core/policy-json.js';
 import { planSetup } from '../core/setup-plan.js';
 import { DEFAULT_REGION } from '../core/vendor.js';
 import { CliError, ExitCode, InterruptedError, UsageError } from '../errors.js';
@@ -158,7 +159,7 @@ export async function run(opts: SetupOptions): Promise<number> {
   });
   err.write(renderPlan(plan));
   if (answers.dryRun) {
-    if (opts.json) process.stdout.write(`${JSON.stringify(planDocument(plan, me), null, 2)}\n`);
+    if (opts.json) process.stdout.write(`${policyJson(planDocument(plan, me), 2)}\n`);
     err.write(`${c.dim('Dry run: nothing was changed.')}\n`);
     return ExitCode.ok;
   }
@@ -210,7 +211,7 @@ export async function run(opts: SetupOptions): Promise<number> {
         message: handOffMessage(answers.region),
       },
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${policyJson(doc, 2)}\n`);
   } else {
     process.stdout.write(renderHandOff(plan.bucketArn, answers.region));
   }

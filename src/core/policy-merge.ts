@@ -14,6 +14,7 @@ import {
   uniqueIdPrincipals,
 } from './policy-diff.js';
 import { PolicyParseError, policyStatements, type RawStatement } from './policy-eval.js';
+import { parsePolicyJson, policyJson } from './policy-json.js';
 import { POLICY_VERSION } from './vendor.js';
 
 /**
@@ -61,7 +62,7 @@ function unparseable(reason: string): CliError {
 export function parsePolicy(text: string): PolicyDocument {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parsePolicyJson(text);
   } catch (err) {
     throw unparseable(`not valid JSON: ${(err as Error).message}`);
   }
@@ -89,7 +90,7 @@ function effectiveVersion(doc: PolicyDocument): string {
 }
 
 export function policyText(doc: PolicyDocument): string {
-  return JSON.stringify(doc);
+  return policyJson(doc);
 }
 
 function isOurs(statement: PolicyStatement): boolean {
