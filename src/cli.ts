@@ -175,6 +175,10 @@ export function buildProgram(): Command {
         'output format (default: table on a terminal, ndjson when piped)',
       ).choices(['table', 'ndjson', 'json', 'csv']),
     )
+    .option(
+      '--csv-raw',
+      "CSV: write cells exactly, without the ' that stops spreadsheets running =, +, -, @ as formulas",
+    )
     .option('--count', 'print counts per entity and query instead of events')
     .option('--failed', 'only events whose response code is not 2xx')
     .option('--concurrency <n>', 'objects read at once (default 16)')

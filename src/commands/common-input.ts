@@ -1,6 +1,7 @@
 import type { BucketOptions, PrincipalOptions } from '../cli.js';
 import { checkBucketName, checkSuffix } from '../core/bucket-name.js';
 import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../core/policy.js';
+import { terminalSafe } from '../core/sanitize.js';
 import { UsageError } from '../errors.js';
 import { paint } from '../ui/color.js';
 
@@ -26,7 +27,10 @@ export function resolveBucket(opts: BucketOptions, { required = true } = {}): Re
     throw new UsageError(
       `Invalid ${opts.suffix !== undefined ? '--suffix' : '--bucket'} [${check.rule}]: ${check.message}`,
     );
-  for (const w of check.warnings) process.stderr.write(`${paint(process.stderr).yellow('Warning:')} ${w}\n`);
+  for (const w of check.warnings)
+    process.stderr.write(
+      `${paint(process.stderr).yellow('Warning:')} ${terminalSafe(w, { newlines: true })}\n`,
+    );
   return { bucket: check.bucket, warnings: check.warnings };
 }
 

@@ -1,5 +1,6 @@
 import type { GlobalOptions } from '../cli.js';
 import { CATALOG_ROWS, checkEntityName } from '../core/catalog.js';
+import { terminalSafe } from '../core/sanitize.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { EventsCatalogDocument } from '../schemas/events.js';
 import { paint } from '../ui/color.js';
@@ -44,7 +45,12 @@ export async function run(opts: EventsCatalogOptions): Promise<number> {
   }
   const c = paint(process.stdout);
   const table = renderTable(
-    doc.events.map((e) => [e.entity, c.bold(e.query), e.description, e.requestParameters.join(', ')]),
+    doc.events.map((e) => [
+      terminalSafe(e.entity),
+      c.bold(terminalSafe(e.query)),
+      terminalSafe(e.description),
+      terminalSafe(e.requestParameters.join(', ')),
+    ]),
     { head: ['ENTITY', 'QUERY', 'DESCRIPTION', 'REQUEST PARAMETERS'], maxColumnWidth: 70 },
   );
   process.stdout.write(table);

@@ -23,6 +23,7 @@ export interface EventsQueryOptions extends AwsOptions, BucketOptions {
   strict?: boolean;
   inspect?: boolean;
   redact?: boolean;
+  csvRaw?: boolean;
 }
 
 function positiveInt(flag: string, value: string | undefined, max: number): number | undefined {

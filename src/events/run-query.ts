@@ -4,6 +4,7 @@ import { isNotFound } from '../aws/errors.js';
 import type { EventsQueryOptions } from '../commands/events-query.js';
 import type { CompiledFilter, EventFilter } from '../core/events/filter.js';
 import type { OutputFormat } from '../core/events/format.js';
+import { terminalSafe } from '../core/sanitize.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { listLocalObjects, openLocalObject } from '../io/local-objects.js';
 import { paint } from '../ui/color.js';
@@ -104,7 +105,8 @@ export function summaryLine(s: ReadStats, ms: number, limit: number | undefined)
     `${fmt(s.unparseable)} unparseable${s.samples.length ? `: ${s.samples.join(', ')}${s.unparseable > s.samples.length ? ', …' : ''}` : ''}`,
     `${(ms / 1000).toFixed(1)}s`,
   ];
-  return parts.join(' · ');
+  // The samples name object keys, which come from the bucket: never raw on a terminal.
+  return terminalSafe(parts.join(' · '));
 }
 
 export async function runQuery(opts: EventsQueryOptions, q: ResolvedQuery): Promise<number> {
@@ -128,7 +130,8 @@ export async function runQuery(opts: EventsQueryOptions, q: ResolvedQuery): Prom
     let stats: ReadStats | undefined;
     const progress = await startProgress(() => stats);
     const out = new OutputWriter(process.stdout, progress.around);
-    const sink = opts.count ? countSink(q.format, out) : eventSink(q.format, out);
+    const sinkOpts = { csvRaw: opts.csvRaw === true };
+    const sink = opts.count ? countSink(q.format, out, sinkOpts) : eventSink(q.format, out, sinkOpts);
     try {
       stats = undefined;
       const result = await readEvents(source, {
