@@ -24,7 +24,11 @@ export interface EventsQueryOptions extends AwsOptions, BucketOptions {
   inspect?: boolean;
   redact?: boolean;
   csvRaw?: boolean;
+  maxRecordBytes?: string;
 }
+
+// V8 strings top out near 2^29 characters; a cap above that could never be reached.
+const MAX_RECORD_CAP = 512 * 1024 * 1024;
 
 function positiveInt(flag: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -87,6 +91,7 @@ export function resolveQuery(opts: EventsQueryOptions, now: number, stdoutIsTty:
     format,
     limit: positiveInt('--limit', opts.limit, Number.MAX_SAFE_INTEGER),
     concurrency: positiveInt('--concurrency', opts.concurrency, 256) ?? 16,
+    maxRecordBytes: positiveInt('--max-record-bytes', opts.maxRecordBytes, MAX_RECORD_CAP),
   };
 }
 

@@ -20,6 +20,8 @@ export interface ResolvedQuery {
   format: OutputFormat;
   limit: number | undefined;
   concurrency: number;
+  /** --max-record-bytes; undefined: the scanner's default (16 MiB). */
+  maxRecordBytes?: number | undefined;
 }
 
 async function dirSource(dir: string, prefix: string | undefined, needStat: boolean): Promise<ObjectSource> {
@@ -141,6 +143,7 @@ export async function runQuery(opts: EventsQueryOptions, q: ResolvedQuery): Prom
         limit: q.limit,
         redact: opts.redact !== false,
         strict: opts.strict === true,
+        ...(q.maxRecordBytes === undefined ? {} : { maxRecordBytes: q.maxRecordBytes }),
         sink,
         onStart: (s) => {
           stats = s;
