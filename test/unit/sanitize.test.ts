@@ -183,3 +183,35 @@ describe('human-facing outputs escape event text', () => {
     });
   });
 });
+
+describe('the setup plan quotes the stored policy safely', () => {
+  it('escapes control characters from a customer statement', async () => {
+    const { planSetup } = await import('../../src/core/setup-plan.js');
+    const { renderPlan } = await import('../../src/commands/setup/render.js');
+    const { DEFAULT_PRINCIPALS } = await import('../../src/core/policy.js');
+    const bucket = 'prophecy-customer-backend-events-acme';
+    const policyText = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Customer',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: `arn:aws:s3:::${bucket}/*`,
+          Condition: { StringEquals: { 'aws:UserAgent': '\u001b]52;c;ZXZpbA==\u0007\u202e' } },
+        },
+      ],
+    });
+    const plan = planSetup({
+      bucket,
+      region: 'us-east-1',
+      account: '123456789012',
+      principals: DEFAULT_PRINCIPALS,
+      state: { bucket, existence: 'yours', denied: [], region: 'us-east-1', policyText },
+    });
+    const text = renderPlan(plan);
+    expect(text).toContain('\\x1b]52;c;ZXZpbA==\\x07\\u202e');
+    expect(text).not.toMatch(STEERING);
+  });
+});
