@@ -9,12 +9,29 @@ export const MAX_RECORD_DEPTH = 256;
 /** True when `value` nests arrays/objects more than `max` levels deep. Iterative: it cannot overflow itself. */
 export function exceedsDepth(value: unknown, max: number = MAX_RECORD_DEPTH): boolean {
   if (value === null || typeof value !== 'object') return false;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop() as [unknown, number];
+  // Two parallel stacks and for-in: this runs on every matching record, so no per-node allocation.
+  const values: object[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const v = values.pop() as Record<string, unknown>;
+    const d = depths.pop() as number;
     if (d > max) return true;
-    const children = Array.isArray(v) ? v : Object.values(v as object);
-    for (const c of children) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+    if (Array.isArray(v)) {
+      for (const c of v as unknown[]) {
+        if (c !== null && typeof c === 'object') {
+          values.push(c);
+          depths.push(d + 1);
+        }
+      }
+      continue;
+    }
+    for (const k in v) {
+      const c = v[k];
+      if (c !== null && typeof c === 'object') {
+        values.push(c);
+        depths.push(d + 1);
+      }
+    }
   }
   return false;
 }
