@@ -14,6 +14,7 @@ import {
   uniqueIdPrincipals,
 } from './policy-diff.js';
 import { PolicyParseError, policyStatements, type RawStatement } from './policy-eval.js';
+import { parsePolicyJson, policyJson } from './policy-json.js';
 import { POLICY_VERSION } from './vendor.js';
 
 /**
@@ -70,7 +71,7 @@ function unparseable(reason: string, kind: PolicyKind = BUCKET_POLICY): CliError
 export function parsePolicy(text: string, kind: PolicyKind = BUCKET_POLICY): PolicyDocument {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parsePolicyJson(text);
   } catch (err) {
     throw unparseable(`not valid JSON: ${(err as Error).message}`, kind);
   }
@@ -101,7 +102,7 @@ function effectiveVersion(doc: PolicyDocument): string {
 }
 
 export function policyText(doc: PolicyDocument): string {
-  return JSON.stringify(doc);
+  return policyJson(doc);
 }
 
 function added(statement: PolicyStatement): PolicyDiffEntry {

@@ -2,6 +2,7 @@ import type { BucketState, PublicAccessBlock } from './bucket-state.js';
 import { CliError } from './errors.js';
 import { bucketArn, type PolicyDocument, type VendorPrincipals } from './policy.js';
 import type { PolicyDiffEntry } from './policy-diff.js';
+import { assertPolicyFits } from './policy-json.js';
 import { mergePolicy } from './policy-merge.js';
 import { isDefaultRegion } from './regions.js';
 import { NON_DEFAULT_REGION_NOTE } from './vendor.js';
@@ -128,6 +129,7 @@ function policyStep(input: PlanInput): PolicyStep {
     );
   }
   const merge = mergePolicy(state.existence === 'yours' ? state.policyText : undefined, bucket, principals);
+  if (merge.change !== 'none') assertPolicyFits(merge.text, bucket);
   const kept = merge.diff.filter((d) => d.owner === 'customer').length;
   const detail =
     merge.change === 'create'

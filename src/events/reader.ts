@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { ObjectRef } from '../aws/objects.js';
+import { exceedsDepth, MAX_RECORD_DEPTH } from '../core/events/depth.js';
 import type { AuditEvent, EventFacts } from '../core/events/event.js';
 import type { CompiledFilter } from '../core/events/filter.js';
 import { pruneReason, type TimeWindow } from '../core/events/key-dates.js';
@@ -44,6 +45,8 @@ export interface ReadOptions {
   limit: number | undefined;
   redact: boolean;
   strict: boolean;
+  /** The longest record read (--max-record-bytes); longer ones are skipped and reported. */
+  maxRecordBytes?: number;
   sink: MatchSink;
   /** Aborting it (Ctrl-C) stops everything like --limit does. */
   signal?: AbortSignal;
@@ -108,6 +111,8 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
           const facts = readFacts(record);
           if (facts === undefined) return bad(key, line, 'no query name');
           if (!filter.matches(facts)) return;
+          // Building and printing the event walk it recursively; only matches pay for this check.
+          if (exceedsDepth(record)) return bad(key, line, `nested deeper than ${MAX_RECORD_DEPTH} levels`);
           stats.matched++;
           sink.add(facts, sink.wantsEvents ? toEvent(facts, record, { key, line }, opts) : undefined);
           if (limit !== undefined && stats.matched >= limit) {
@@ -123,6 +128,7 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
         },
       },
       filter.prefilters ? filter : undefined,
+      opts.maxRecordBytes === undefined ? {} : { maxRecordChars: opts.maxRecordBytes },
     );
     let body: AsyncIterable<Uint8Array>;
     try {

@@ -5,6 +5,7 @@ import type { AwsSettings } from '../aws/factory.js';
 import type { Context } from '../context.js';
 import type { CompiledFilter, EventFilter } from '../core/events/filter.js';
 import type { OutputFormat } from '../core/events/format.js';
+import { terminalSafe } from '../core/sanitize.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { listLocalObjects, openLocalObject } from '../io/local-objects.js';
 import { paint } from '../ui/color.js';
@@ -28,6 +29,9 @@ export interface EventsQuery {
   concurrency: number;
   redact: boolean;
   strict: boolean;
+  csvRaw: boolean;
+  /** --max-record-bytes; undefined: the scanner's default (16 MiB). */
+  maxRecordBytes?: number | undefined;
 }
 
 async function dirSource(dir: string, prefix: string | undefined, needStat: boolean): Promise<ObjectSource> {
@@ -112,7 +116,8 @@ export function summaryLine(s: ReadStats, ms: number, limit: number | undefined)
     `${fmt(s.unparseable)} unparseable${s.samples.length ? `: ${s.samples.join(', ')}${s.unparseable > s.samples.length ? ', …' : ''}` : ''}`,
     `${(ms / 1000).toFixed(1)}s`,
   ];
-  return parts.join(' · ');
+  // The samples name object keys, which come from the bucket: never raw on a terminal.
+  return terminalSafe(parts.join(' · '));
 }
 
 export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
@@ -136,7 +141,8 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
     let stats: ReadStats | undefined;
     const progress = await startProgress(ctx, () => stats);
     const out = new OutputWriter(ctx.stdout, progress.around);
-    const sink = q.mode === 'count' ? countSink(q.format, out) : eventSink(q.format, out);
+    const sinkOpts = { csvRaw: q.csvRaw };
+    const sink = q.mode === 'count' ? countSink(q.format, out, sinkOpts) : eventSink(q.format, out, sinkOpts);
     try {
       stats = undefined;
       const result = await readEvents(source, {
@@ -146,6 +152,7 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
         limit: q.limit,
         redact: q.redact,
         strict: q.strict,
+        ...(q.maxRecordBytes === undefined ? {} : { maxRecordBytes: q.maxRecordBytes }),
         sink,
         onStart: (s) => {
           stats = s;

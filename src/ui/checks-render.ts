@@ -1,5 +1,6 @@
 import type { CheckResult, CheckStatus } from '../core/checks.js';
 import { summarize } from '../core/checks.js';
+import { terminalSafe } from '../core/sanitize.js';
 import { paint, symbols } from './color.js';
 
 export interface RenderOptions {
@@ -25,8 +26,9 @@ export function renderChecks(results: CheckResult[], opts: RenderOptions = {}): 
   const shown = opts.quiet ? results.filter((r) => r.status === 'fail') : results;
   const width = Math.max(0, ...shown.map((r) => r.id.length));
   const lines = shown.map((r) => {
-    const message =
-      r.status === 'fail' ? c.red(r.message) : r.status === 'warn' ? c.yellow(r.message) : r.message;
+    // Messages quote bucket contents (object keys, policy text) that the bucket's writers control.
+    const text = terminalSafe(r.message, { newlines: true });
+    const message = r.status === 'fail' ? c.red(text) : r.status === 'warn' ? c.yellow(text) : text;
     return `${mark[r.status]} ${c.bold(r.id.padEnd(width))}  ${message}`;
   });
   const s = summarize(results, { strict: opts.strict === true });

@@ -9,6 +9,7 @@ import {
   type OutputFormat,
   TABLE_HEAD,
 } from '../core/events/format.js';
+import { terminalSafe } from '../core/sanitize.js';
 import type { EventsCountDocument, EventsInspectDocument } from '../schemas/events.js';
 import { paint } from './color.js';
 import { renderTable } from './table.js';
@@ -79,8 +80,14 @@ function fixed(cell: string, width: number): string {
   return cell.length > width ? `${cell.slice(0, width - 1)}…` : cell.padEnd(width);
 }
 
+export interface SinkOptions {
+  /** CSV: write event text exactly, without neutralising formulas (--csv-raw). */
+  csvRaw?: boolean;
+}
+
 /** A streaming sink for matched events in one of the output formats. */
-export function eventSink(format: OutputFormat, out: OutputWriter): EventSink {
+export function eventSink(format: OutputFormat, out: OutputWriter, opts: SinkOptions = {}): EventSink {
+  const raw = opts.csvRaw === true;
   const c = paint(process.stdout);
   let first = true;
   const row = (cells: string[]) =>
@@ -101,11 +108,11 @@ export function eventSink(format: OutputFormat, out: OutputWriter): EventSink {
           break;
         case 'csv':
           if (first) out.write(csvRow([...CSV_COLUMNS]));
-          out.write(eventCsvRow(e));
+          out.write(eventCsvRow(e, raw));
           break;
         case 'table': {
           if (first) out.write(`${c.bold(row(TABLE_HEAD).trimEnd())}\n`);
-          const line = row(eventTableCells(e));
+          const line = row(eventTableCells(e).map((cell) => terminalSafe(cell)));
           out.write(e.failed ? `${c.red(line.trimEnd())}\n` : line);
           break;
         }
@@ -122,7 +129,11 @@ export function eventSink(format: OutputFormat, out: OutputWriter): EventSink {
 }
 
 /** A sink that only counts, per entity and query. */
-export function countSink(format: OutputFormat, out: OutputWriter): EventSink & { counter: EventCounter } {
+export function countSink(
+  format: OutputFormat,
+  out: OutputWriter,
+  opts: SinkOptions = {},
+): EventSink & { counter: EventCounter } {
   const counter = new EventCounter();
   return {
     counter,
@@ -132,7 +143,7 @@ export function countSink(format: OutputFormat, out: OutputWriter): EventSink & 
     },
     flush: () => undefined,
     async finish() {
-      out.write(renderCounts(format, counter.total, counter.sorted()));
+      out.write(renderCounts(format, counter.total, counter.sorted(), opts));
       await out.end();
     },
   };
@@ -142,7 +153,13 @@ export function countDocument(total: number, groups: CountGroup[]): EventsCountD
   return { schemaVersion: 1, total, groups };
 }
 
-export function renderCounts(format: OutputFormat, total: number, groups: CountGroup[]): string {
+export function renderCounts(
+  format: OutputFormat,
+  total: number,
+  groups: CountGroup[],
+  opts: SinkOptions = {},
+): string {
+  const raw = opts.csvRaw === true;
   switch (format) {
     case 'json':
       return `${JSON.stringify(countDocument(total, groups), null, 2)}\n`;
@@ -151,11 +168,14 @@ export function renderCounts(format: OutputFormat, total: number, groups: CountG
     case 'csv':
       return [
         csvRow(['entity', 'query', 'count']),
-        ...groups.map((g) => csvRow([g.entity, g.query, g.count])),
+        ...groups.map((g) => csvRow([g.entity, g.query, g.count], raw)),
       ].join('');
     case 'table':
       return renderTable(
-        [...groups.map((g) => [g.entity ?? '-', g.query, String(g.count)]), ['', 'total', String(total)]],
+        [
+          ...groups.map((g) => [terminalSafe(g.entity ?? '-'), terminalSafe(g.query), String(g.count)]),
+          ['', 'total', String(total)],
+        ],
         { head: ['ENTITY', 'QUERY', 'COUNT'] },
       );
   }
@@ -169,7 +189,7 @@ export function renderInspect(doc: EventsInspectDocument): string {
   lines.push(
     renderTable(
       doc.objects.map((o) => [
-        o.key,
+        terminalSafe(o.key),
         o.encoding,
         o.shape,
         `${o.recordsRead} records`,
@@ -182,11 +202,15 @@ export function renderInspect(doc: EventsInspectDocument): string {
   lines.push('', 'Fields:');
   lines.push(
     renderTable(
-      doc.fields.map((f) => [f.name, f.role ? `→ ${f.role}` : 'not used', `in ${f.seen} records`]),
+      doc.fields.map((f) => [
+        terminalSafe(f.name),
+        f.role ? `→ ${f.role}` : 'not used',
+        `in ${f.seen} records`,
+      ]),
     ).trimEnd(),
   );
   if (doc.missing.length > 0) {
-    lines.push('', `Not found in any record: ${doc.missing.join(', ')}.`);
+    lines.push('', `Not found in any record: ${terminalSafe(doc.missing.join(', '))}.`);
     if (doc.missing.includes('query')) {
       lines.push(
         'Without a query name no record can be used: the reader looks for opType, operationName, queryName, query, eventName, operation or action.',

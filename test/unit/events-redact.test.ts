@@ -40,3 +40,92 @@ describe('redact', () => {
     expect(input.requestParams.newPassword).toBe('p1');
   });
 });
+
+describe('isSecretName by word stems', () => {
+  it.each([
+    'tokens',
+    'secrets',
+    'apiKeys',
+    'api_keys',
+    'cookies',
+    'newPassword2',
+    'password_1',
+    'Passwords',
+    'accesstoken',
+    'refreshTokens',
+    'dbpassword',
+    'clientCredentials',
+    'x-api-key',
+    'SESSION_COOKIE',
+  ])('%s is a secret', (n) => {
+    expect(isSecretName(n)).toBe(true);
+  });
+  it.each([
+    'keyboard',
+    'monkey',
+    'bypass',
+    'hotkeys2',
+    'status',
+    'access',
+    'pushAccessCheck',
+    'userGitCredsUID',
+  ])('%s is not', (n) => {
+    expect(isSecretName(n)).toBe(false);
+  });
+});
+
+function nest(levels: number, leaf: unknown): unknown {
+  let v = leaf;
+  for (let i = 0; i < levels; i++) v = { level: v };
+  return v;
+}
+
+function leaks(value: unknown, secret: string): boolean {
+  return JSON.stringify(value).includes(secret);
+}
+
+describe('redaction gaps', () => {
+  it.each([
+    ['21 levels deep', nest(21, { password: 'S3CRET' })],
+    ['25 levels deep, in an array', nest(25, [{ apiKeys: ['S3CRET'] }])],
+    ['plural name', { tokens: ['S3CRET', 'S3CRET'] }],
+    ['numbered name', { newPassword2: 'S3CRET' }],
+    ['cookies', { cookies: { session: 'S3CRET' } }],
+    ['JSON in a string', { request: '{"secret":"S3CRET"}' }],
+    ['double-encoded JSON in a string', { request: JSON.stringify(JSON.stringify({ password: 'S3CRET' })) }],
+    ['query string', { url: 'https://x.example/cb?user=a&password=S3CRET&next=1' }],
+    ['form body', { body: 'token=S3CRET' }],
+    ['cookie header', { header: 'lang=en; session_token=S3CRET; theme=dark' }],
+  ])('%s is masked', (_name, input) => {
+    expect(leaks(redact(input), 'S3CRET')).toBe(false);
+  });
+
+  it('keeps what is not secret and re-encodes only what changed', () => {
+    expect(redact({ url: 'https://x.example/?user=a&page=2' })).toEqual({
+      url: 'https://x.example/?user=a&page=2',
+    });
+    const twice = JSON.stringify(JSON.stringify({ password: 'p', branch: 'main' }));
+    expect(JSON.parse(JSON.parse((redact({ r: twice }) as { r: string }).r))).toEqual({
+      password: MASK,
+      branch: 'main',
+    });
+    expect(redact({ r: '"just a quoted string"' })).toEqual({ r: '"just a quoted string"' });
+    expect(redact({ q: 'a=1&password=&b=2' })).toEqual({ q: 'a=1&password=&b=2' });
+  });
+
+  it('a raw record masks a double-encoded parameter the same way params do', () => {
+    const record = {
+      opType: 'setPassword',
+      requestParams: JSON.stringify(JSON.stringify({ newPassword: 'S3CRET' })),
+    };
+    expect(leaks(redact(record), 'S3CRET')).toBe(false);
+  });
+
+  it('nesting far past any cap is masked, not a stack overflow', () => {
+    const deep = nest(100_000, { password: 'S3CRET' });
+    expect(() => redact(deep)).not.toThrow();
+    expect(leaks(redact(nest(400, { other: 'S3CRET' })), 'S3CRET')).toBe(false);
+    const deepText = `${'['.repeat(100_000)}"S3CRET"${']'.repeat(100_000)}`;
+    expect(redact({ request: deepText })).toEqual({ request: MASK });
+  });
+});

@@ -80,3 +80,27 @@ describe('key dates and pruning', () => {
     ).toBeUndefined();
   });
 });
+
+describe('impossible calendar dates', () => {
+  it.each([
+    '2026-02-30',
+    '2026-02-29',
+    '2026-13-01',
+    '2026-04-31T10:00',
+    '2026-01-01T24:00',
+    '2026-01-01T10:60',
+  ])('--since %s is rejected, not rolled over', (text) => {
+    const r = parseTimeBound(text, NOW);
+    expect(r.ok).toBe(false);
+  });
+  it('keeps real ones, leap days included', () => {
+    expect(parseTimeBound('2028-02-29', NOW)).toEqual({ ok: true, ms: Date.UTC(2028, 1, 29) });
+    expect(parseTimeBound('2026-12-31T23:59:59Z', NOW)).toEqual({
+      ok: true,
+      ms: Date.UTC(2026, 11, 31, 23, 59, 59),
+    });
+  });
+  it('an event time on an impossible date is unreadable, not moved', () => {
+    expect(parseEventTime('2026-02-30T00:00:00Z')).toBeUndefined();
+  });
+});

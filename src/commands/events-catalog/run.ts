@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js';
 import { CATALOG_ROWS, checkEntityName } from '../../core/catalog.js';
+import { terminalSafe } from '../../core/sanitize.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import type { EventsCatalogDocument } from '../../schemas/events.js';
 import { paint } from '../../ui/color.js';
@@ -50,7 +51,12 @@ export async function run(ctx: Context, input: EventsCatalogInput): Promise<numb
   }
   const c = paint(ctx.stdout);
   const table = renderTable(
-    doc.events.map((e) => [e.entity, c.bold(e.query), e.description, e.requestParameters.join(', ')]),
+    doc.events.map((e) => [
+      terminalSafe(e.entity),
+      c.bold(terminalSafe(e.query)),
+      terminalSafe(e.description),
+      terminalSafe(e.requestParameters.join(', ')),
+    ]),
     { head: ['ENTITY', 'QUERY', 'DESCRIPTION', 'REQUEST PARAMETERS'], maxColumnWidth: 70 },
   );
   ctx.stdout.write(table);

@@ -21,9 +21,17 @@ export function eventsQueryCommand() {
         'output format (default: table on a terminal, ndjson when piped)',
       ).choices(['table', 'ndjson', 'json', 'csv'] as const),
     )
+    .option(
+      '--csv-raw',
+      "CSV: write cells exactly, without the ' that stops spreadsheets running =, +, -, @ as formulas",
+    )
     .option('--count', 'print counts per entity and query instead of events')
     .option('--failed', 'only events whose response code is not 2xx')
     .option('--concurrency <n>', 'objects read at once (default 16)')
+    .option(
+      '--max-record-bytes <n>',
+      'skip (and report) any record longer than this, so one huge line cannot exhaust memory (default 16777216)',
+    )
     .option('--strict', 'exit 2 if any record cannot be parsed')
     .option('--inspect', 'show which fields of the first records were recognised, then stop')
     .option(

@@ -9,6 +9,9 @@ import { resolveBucket } from '../shared/input.js';
 
 import type { EventsQueryFlags } from './flags.js';
 
+// V8 strings top out near 2^29 characters; a cap above that could never be reached.
+const MAX_RECORD_CAP = 512 * 1024 * 1024;
+
 function positiveInt(flag: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -75,6 +78,7 @@ export function resolveQuery(
     format,
     limit: positiveInt('--limit', opts.limit, Number.MAX_SAFE_INTEGER),
     concurrency: positiveInt('--concurrency', opts.concurrency, 256) ?? 16,
+    maxRecordBytes: positiveInt('--max-record-bytes', opts.maxRecordBytes, MAX_RECORD_CAP),
   };
 }
 
@@ -99,6 +103,8 @@ export function parse(flags: EventsQueryFlags, ctx: Context): EventsQuery {
     concurrency: q.concurrency,
     redact: flags.redact !== false,
     strict: flags.strict === true,
+    csvRaw: flags.csvRaw === true,
+    maxRecordBytes: q.maxRecordBytes,
   };
 }
 

@@ -1,4 +1,5 @@
 import { renderPolicyDiff } from '../../core/policy-diff.js';
+import { terminalSafe } from '../../core/sanitize.js';
 import type { PlanStep, SetupPlan, StepChange } from '../../core/setup-plan.js';
 import { DEFAULT_REGION, NON_DEFAULT_REGION_NOTE } from '../../core/vendor.js';
 import type { SetupPlanDocument } from '../../schemas/setup.js';
@@ -26,7 +27,9 @@ export function renderPlan(plan: SetupPlan, stream: NodeJS.WriteStream = process
   plan.steps.forEach((step: PlanStep, i) => {
     lines.push(`  ${i + 1}. ${stepLabel(step.change, c)} ${step.title}: ${step.detail}`);
     if (step.id === 'policy' && 'diff' in step && step.change !== 'none') {
-      for (const l of renderPolicyDiff(plan.steps[3].diff)) lines.push(`       ${diffLine(l, c)}`);
+      // Statement summaries quote the stored policy (Sids, conditions), which is not ours to trust on a terminal.
+      for (const l of renderPolicyDiff(plan.steps[3].diff))
+        lines.push(`       ${diffLine(terminalSafe(l), c)}`);
     }
     for (const n of step.notes) lines.push(`       ${c.dim(`note: ${n}`)}`);
   });

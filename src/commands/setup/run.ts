@@ -7,6 +7,7 @@ import { bucketForSuffix } from '../../core/bucket-name.js';
 import type { BucketState } from '../../core/bucket-state.js';
 import { runChecks, summarize } from '../../core/checks.js';
 import type { VendorPrincipals } from '../../core/policy.js';
+import { policyJson } from '../../core/policy-json.js';
 import { planSetup } from '../../core/setup-plan.js';
 import { DEFAULT_REGION } from '../../core/vendor.js';
 import { CliError, ExitCode, InterruptedError, UsageError } from '../../errors.js';
@@ -176,7 +177,7 @@ export async function run(ctx: Context, opts: SetupInput): Promise<number> {
   });
   err.write(renderPlan(plan));
   if (answers.dryRun) {
-    if (opts.json) ctx.stdout.write(`${JSON.stringify(planDocument(plan, me), null, 2)}\n`);
+    if (opts.json) ctx.stdout.write(`${policyJson(planDocument(plan, me), 2)}\n`);
     err.write(`${c.dim('Dry run: nothing was changed.')}\n`);
     return ExitCode.ok;
   }
@@ -228,7 +229,7 @@ export async function run(ctx: Context, opts: SetupInput): Promise<number> {
         message: handOffMessage(answers.region),
       },
     };
-    ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    ctx.stdout.write(`${policyJson(doc, 2)}\n`);
   } else {
     ctx.stdout.write(renderHandOff(plan.bucketArn, answers.region));
   }

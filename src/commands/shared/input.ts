@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js';
 import { checkBucketName, checkSuffix } from '../../core/bucket-name.js';
 import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../../core/policy.js';
+import { terminalSafe } from '../../core/sanitize.js';
 import { UsageError } from '../../errors.js';
 import { paint } from '../../ui/color.js';
 
@@ -40,7 +41,8 @@ export function resolveBucket(
     throw new UsageError(
       `Invalid ${opts.suffix !== undefined ? '--suffix' : '--bucket'} [${check.rule}]: ${check.message}`,
     );
-  for (const w of check.warnings) ctx.stderr.write(`${paint(ctx.stderr).yellow('Warning:')} ${w}\n`);
+  for (const w of check.warnings)
+    ctx.stderr.write(`${paint(ctx.stderr).yellow('Warning:')} ${terminalSafe(w, { newlines: true })}\n`);
   return { bucket: check.bucket, warnings: check.warnings };
 }
 

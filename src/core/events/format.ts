@@ -1,3 +1,4 @@
+import { csvFormulaSafe } from '../sanitize.js';
 import type { AuditEvent } from './event.js';
 
 export type OutputFormat = 'table' | 'ndjson' | 'json' | 'csv';
@@ -14,27 +15,35 @@ export const CSV_COLUMNS = [
   'sourceLine',
 ] as const;
 
-export function csvCell(value: unknown): string {
+/**
+ * One CSV field. Text a spreadsheet would run as a formula gets a leading `'` (and is quoted) unless
+ * `raw`; numbers and booleans are written by this tool, not taken from event text, so they stay as is.
+ */
+export function csvCell(value: unknown, raw = false): string {
   const s = value === null || value === undefined ? '' : typeof value === 'string' ? value : String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  const safe = raw || typeof value !== 'string' ? s : csvFormulaSafe(s);
+  return safe !== s || /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-export function csvRow(cells: unknown[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
+export function csvRow(cells: unknown[], raw = false): string {
+  return `${cells.map((c) => csvCell(c, raw)).join(',')}\r\n`;
 }
 
-export function eventCsvRow(e: AuditEvent): string {
-  return csvRow([
-    e.time,
-    e.entity,
-    e.query,
-    e.user,
-    e.outcome,
-    e.failed,
-    JSON.stringify(e.params),
-    e.source.key,
-    e.source.line,
-  ]);
+export function eventCsvRow(e: AuditEvent, raw = false): string {
+  return csvRow(
+    [
+      e.time,
+      e.entity,
+      e.query,
+      e.user,
+      e.outcome,
+      e.failed,
+      JSON.stringify(e.params),
+      e.source.key,
+      e.source.line,
+    ],
+    raw,
+  );
 }
 
 function shortValue(v: unknown): string {

@@ -1,4 +1,5 @@
 import { inferEntity } from '../catalog.js';
+import { exceedsDepth } from './depth.js';
 import type { AuditEvent, EventFacts } from './event.js';
 import { redact } from './redact.js';
 import { parseEventTime } from './time.js';
@@ -131,11 +132,14 @@ export function decodeParamValue(value: unknown): unknown {
   if (typeof value !== 'string' || value.length < 2) return value;
   const c = value[0];
   if (c !== '{' && c !== '[' && c !== '"') return value;
+  let parsed: unknown;
   try {
-    return JSON.parse(value);
+    parsed = JSON.parse(value);
   } catch {
     return value;
   }
+  // The record passed the depth check with this JSON still a string; decoded, it must pass it too.
+  return exceedsDepth(parsed) ? value : parsed;
 }
 
 /** Request parameters as an object: a JSON-encoded object string is decoded, each value too. */

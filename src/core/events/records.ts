@@ -1,4 +1,4 @@
-import { LineSplitter } from './lines.js';
+import { isOverlong, type Line, LineSplitter } from './lines.js';
 import { FIELD_ALIASES, isRecordObject } from './normalize.js';
 
 /** Keys under which one JSON object may hold the array of events. */
@@ -58,12 +58,33 @@ export interface Prefilter {
   needle: RegExp | undefined;
 }
 
+/** The default cap on one record (--max-record-bytes): far above any real audit event. */
+export const DEFAULT_MAX_RECORD = 16 * 1024 * 1024;
+
+export interface ScanLimits {
+  /**
+   * The longest record kept, in characters of decoded text (≈ bytes for JSON's mostly-ASCII text). A
+   * pretty-printed document must be parsed whole, so for that shape the cap applies to the document.
+   */
+  maxRecordChars?: number;
+}
+
+export function tooLongReason(chars: number, max: number): string {
+  return `record of ${chars.toLocaleString('en-US')}+ characters is longer than --max-record-bytes ${max}`;
+}
+
 export class RecordScanner {
-  private readonly splitter = new LineSplitter();
+  private readonly splitter: LineSplitter;
+  private readonly max: number;
   private lineNo = 0;
-  private mode: 'start' | 'lines' | 'document' = 'start';
+  private mode: 'start' | 'lines' | 'document' | 'discard' = 'start';
   private doc: string[] = [];
+  private docSize = 0;
+  private docLine = 0;
   private rest = '';
+  // Fast path: the length of a partial line dropped for being too long (0: none dropped).
+  private restDropped = 0;
+  private started = false;
   private fast: RegExp | undefined;
   private readonly mayMatch: ((line: string) => boolean) | undefined;
   shape: Shape = 'empty';
@@ -71,11 +92,21 @@ export class RecordScanner {
   constructor(
     private readonly cb: ScanCallbacks,
     private readonly prefilter: Prefilter | undefined,
+    limits: ScanLimits = {},
   ) {
     this.mayMatch = prefilter?.mayMatch;
+    this.max = limits.maxRecordChars ?? DEFAULT_MAX_RECORD;
+    this.splitter = new LineSplitter(this.max);
   }
 
-  push(text: string): void {
+  push(chunk: string): void {
+    let text = chunk;
+    if (!this.started) {
+      this.started = true;
+      // A UTF-8 BOM is not JSON whitespace: left in, it spoils the first line or the whole document.
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (this.mode === 'discard') return;
     if (this.fast) {
       this.searchChunk(text, this.fast);
       return;
@@ -84,7 +115,9 @@ export class RecordScanner {
     if (this.mode === 'lines' && this.prefilter?.needle) {
       // The shape is known to be JSON Lines: from the next chunk on, take the fast path.
       this.fast = this.prefilter.needle;
-      this.rest = this.splitter.flush() ?? '';
+      const partial = this.splitter.flush() ?? '';
+      if (isOverlong(partial)) this.restDropped = partial.overlong;
+      else this.rest = partial;
     }
   }
 
@@ -95,19 +128,37 @@ export class RecordScanner {
   private searchChunk(chunk: string, needle: RegExp): void {
     const firstNl = chunk.indexOf('\n');
     if (firstNl === -1) {
-      this.rest += chunk;
+      if (this.restDropped > 0) this.restDropped += chunk.length;
+      else if (this.rest.length + chunk.length > this.max) {
+        this.restDropped = this.rest.length + chunk.length;
+        this.rest = '';
+      } else this.rest += chunk;
       return;
     }
-    // The line straddling the previous chunk is joined on its own, so the chunk itself is searched
-    // as it came (a flat string: no copy of the whole chunk).
-    const head = this.rest + chunk.slice(0, firstNl);
-    this.rest = '';
+    if (this.restDropped > 0 || this.rest.length + firstNl > this.max) {
+      this.cb.bad(++this.lineNo, tooLongReason(this.restDropped + this.rest.length + firstNl, this.max));
+      this.restDropped = 0;
+      this.rest = '';
+    } else {
+      // The line straddling the previous chunk is joined on its own, so the chunk itself is searched
+      // as it came (a flat string: no copy of the whole chunk).
+      const head = this.rest + chunk.slice(0, firstNl);
+      this.rest = '';
+      this.headLine(head, needle);
+    }
+    this.restOfChunk(chunk, needle, firstNl);
+  }
+
+  private headLine(head: string, needle: RegExp): void {
     needle.lastIndex = 0;
     if (needle.test(head) || head.includes('\\u')) this.jsonLine(stripCr(head), ++this.lineNo);
     else {
       this.lineNo++;
       if (head.trim() !== '') this.cb.skipped(1);
     }
+  }
+
+  private restOfChunk(chunk: string, needle: RegExp, firstNl: number): void {
     const lastNl = chunk.lastIndexOf('\n');
     this.rest = chunk.slice(lastNl + 1);
     if (lastNl === firstNl) return;
@@ -148,6 +199,11 @@ export class RecordScanner {
   }
 
   end(): void {
+    if (this.mode === 'discard') return;
+    if (this.restDropped > 0) {
+      this.cb.bad(++this.lineNo, tooLongReason(this.restDropped, this.max));
+      this.restDropped = 0;
+    }
     if (this.rest !== '') {
       this.splitter.push(this.rest);
       this.rest = '';
@@ -157,12 +213,20 @@ export class RecordScanner {
     if (this.mode === 'document') this.finishDocument();
   }
 
-  private line(line: string): void {
+  private line(l: Line): void {
     const n = ++this.lineNo;
+    if (this.mode === 'discard') return;
     if (this.mode === 'document') {
-      this.doc.push(line);
+      this.docSize += isOverlong(l) ? l.overlong : l.length + 1;
+      if (isOverlong(l) || this.docSize > this.max) this.dropDocument();
+      else this.doc.push(l);
       return;
     }
+    if (isOverlong(l)) {
+      this.cb.bad(n, tooLongReason(l.overlong, this.max));
+      return;
+    }
+    const line = l;
     if (this.mode === 'start') {
       const t = line.trim();
       if (t === '') return;
@@ -172,6 +236,8 @@ export class RecordScanner {
         this.doc = [];
         for (let i = 1; i < n; i++) this.doc.push('');
         this.doc.push(line);
+        this.docSize = n + line.length;
+        this.docLine = n;
         return;
       }
       this.mode = 'lines';
@@ -180,7 +246,19 @@ export class RecordScanner {
     this.jsonLine(line, n);
   }
 
+  /** A document past the cap cannot be parsed in bounded memory: the rest of the object is skipped, once reported. */
+  private dropDocument(): void {
+    this.cb.bad(this.docLine, tooLongReason(this.docSize, this.max).replace('record', 'JSON document'));
+    this.doc = [];
+    this.mode = 'discard';
+    this.shape = 'not-json';
+  }
+
   private jsonLine(line: string, n: number): void {
+    if (line.length > this.max) {
+      this.cb.bad(n, tooLongReason(line.length, this.max));
+      return;
+    }
     if (this.mayMatch !== undefined && !this.mayMatch(line)) {
       // Only whitespace is not a record; anything else counts as scanned.
       if (line.trim() !== '') this.cb.skipped(1);

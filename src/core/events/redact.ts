@@ -1,8 +1,18 @@
 /** Masking of secret-looking request parameters so passwords and tokens never reach a terminal by accident. */
 
+import { exceedsDepth } from './depth.js';
+
 export const MASK = '***';
 
-// Words that mark a value as a secret when they appear in its field name (camelCase, snake_case, kebab-case).
+/**
+ * Below this many levels a value is masked whole rather than walked. Records deeper than
+ * MAX_RECORD_DEPTH (see depth.ts) are skipped before they get here, so only JSON decoded out of strings
+ * can reach it, and failing closed there is the safe side: nothing below the cap leaks.
+ */
+export const REDACT_MAX_DEPTH = 300;
+
+// Word stems that mark a value as a secret when they appear in its field name (after splitting it into
+// words and dropping digits and a plural s: `apiKeys2` → api, key).
 const SECRET_WORDS = new Set([
   'password',
   'passwd',
@@ -14,7 +24,6 @@ const SECRET_WORDS = new Set([
   'key',
   'apikey',
   'credential',
-  'credentials',
   'auth',
   'authorization',
   'cookie',
@@ -23,9 +32,35 @@ const SECRET_WORDS = new Set([
   'privatekey',
 ]);
 
+// Stems specific enough to count at the end of a run-together word (`accesstoken`, `dbpassword`); `key`
+// and `pass` are not (`monkey`, `bypass`).
+const STRONG_SUFFIXES = [
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'credential',
+  'cookie',
+];
+
+function stem(word: string): string {
+  // cookies → cookie, keys → key, credentials → credential; `pass` and `access` keep their s.
+  return word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
+}
+
+function isSecretWord(word: string): boolean {
+  const w = stem(word);
+  return SECRET_WORDS.has(w) || SECRET_WORDS.has(word) || STRONG_SUFFIXES.some((s) => w.endsWith(s));
+}
+
 const cache = new Map<string, boolean>();
 
-/** `newPassword`, `api_key`, `accessToken`, `clientSecret` … → true; `projectId`, `userGitCredsUID` → false. */
+/**
+ * `newPassword2`, `api_keys`, `accessTokens`, `clientSecret`, `cookies` … → true;
+ * `projectId`, `userGitCredsUID`, `keyboard` → false.
+ */
 export function isSecretName(name: string): boolean {
   let hit = cache.get(name);
   if (hit === undefined) {
@@ -33,20 +68,38 @@ export function isSecretName(name: string): boolean {
       .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
       .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
       .toLowerCase()
-      .split(/[^a-z0-9]+/)
+      .split(/[^a-z]+/)
       .filter(Boolean);
-    hit = words.some((w) => SECRET_WORDS.has(w)) || SECRET_WORDS.has(name.toLowerCase());
+    hit = words.some(isSecretWord) || isSecretWord(name.toLowerCase().replace(/[^a-z]+/g, ''));
     if (cache.size < 10_000) cache.set(name, hit);
   }
   return hit;
 }
 
+// `name=value` pairs in query strings, form bodies, cookie headers and URLs.
+const PAIR = /(^|[?&;,\s])([\w.[\]-]+)=([^&;,\s#"']*)/g;
+
+/** `a=1&password=hunter2` → `a=1&password=***`; a string without such a pair is returned as it is. */
+export function redactPairs(text: string): string {
+  if (!text.includes('=')) return text;
+  return text.replace(PAIR, (all, pre: string, name: string, value: string) =>
+    value !== '' && isSecretName(name) ? `${pre}${name}=${MASK}` : all,
+  );
+}
+
+/** Strings that may hold JSON: an object, an array, or a JSON string literal (double encoding). */
+function mayBeJson(value: string): boolean {
+  const c = value.trimStart()[0];
+  return value.length > 1 && (c === '{' || c === '[' || c === '"');
+}
+
 /**
- * A copy of `value` with every secret-named field masked, at any depth. Strings holding JSON objects
- * (request parameters are often JSON-encoded) are searched too and re-encoded only if something was masked.
+ * A copy of `value` with every secret-named field masked, at any depth. Strings holding JSON (request
+ * parameters are often JSON-encoded, sometimes twice) are searched too and re-encoded only if something
+ * was masked; other strings have secret `name=value` pairs masked.
  */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 20) return value;
+  if (depth > REDACT_MAX_DEPTH) return MASK;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -55,15 +108,22 @@ export function redact(value: unknown, depth = 0): unknown {
     }
     return out;
   }
-  if (typeof value === 'string' && value.length > 1 && (value[0] === '{' || value[0] === '[')) {
-    try {
-      const parsed: unknown = JSON.parse(value);
+  if (typeof value === 'string') {
+    if (mayBeJson(value)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        return redactPairs(value);
+      }
+      // Comparing the encodings below recurses; JSON nested past the cap is masked whole instead.
+      if (exceedsDepth(parsed, REDACT_MAX_DEPTH - depth)) return MASK;
       const masked = redact(parsed, depth + 1);
+      if (masked === parsed) return value;
       const text = JSON.stringify(masked);
       return text === JSON.stringify(parsed) ? value : text;
-    } catch {
-      return value;
     }
+    return redactPairs(value);
   }
   return value;
 }

@@ -7,13 +7,27 @@ import { parseDuration } from '../duration.js';
 
 // Date, optional time (with optional seconds/fraction), optional zone.
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const FIELDS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/i;
+
+/**
+ * Date.parse rolls impossible dates over (2026-02-30 becomes March 2), which would silently move a
+ * --since bound; so the calendar fields are checked before it sees them.
+ */
+export function isCalendarDate(text: string): boolean {
+  const f = FIELDS.exec(text);
+  if (!f) return false;
+  const [y, mo, d, h = 0, mi = 0, s = 0] = f.slice(1).map((x) => (x === undefined ? undefined : Number(x)));
+  if (mo === undefined || mo < 1 || mo > 12 || d === undefined || d < 1) return false;
+  if (d > new Date(Date.UTC(y as number, mo, 0)).getUTCDate()) return false;
+  return (h as number) <= 23 && (mi as number) <= 59 && (s as number) <= 59;
+}
 
 export type TimeBound = { ok: true; ms: number } | { ok: false; message: string };
 
 /** An ISO 8601 date or date-time; without a zone it is UTC. */
 export function isoToMs(text: string): number | undefined {
   const iso = ISO.exec(text);
-  if (!iso) return undefined;
+  if (!iso || !isCalendarDate(text)) return undefined;
   let s = text.replace(' ', 'T');
   if (!s.includes('T')) s += 'T00:00:00';
   if (!iso[1]) s += 'Z';
@@ -27,6 +41,12 @@ export function isoToMs(text: string): number | undefined {
  */
 export function parseTimeBound(text: string, now: number): TimeBound {
   const t = text.trim();
+  if (ISO.test(t) && !isCalendarDate(t)) {
+    return {
+      ok: false,
+      message: `"${text}" is not a real date or time (check the day of the month and the hour)`,
+    };
+  }
   const ms = isoToMs(t);
   if (ms !== undefined) return { ok: true, ms };
   // The same duration grammar as verify's --max-age (so `1d12h` works here too); `24 h` is accepted as before.
@@ -56,8 +76,7 @@ export function parseEventTime(value: unknown): number | undefined {
     const s = value.trim();
     if (s === '') return undefined;
     if (/^\d+(\.\d+)?$/.test(s)) return parseEventTime(Number(s));
-    const iso = isoToMs(s);
-    if (iso !== undefined) return iso;
+    if (ISO.test(s)) return isoToMs(s);
     const ms = Date.parse(s);
     return Number.isNaN(ms) ? undefined : ms;
   }

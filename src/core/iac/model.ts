@@ -4,12 +4,7 @@
  */
 import { bucketForSuffix } from '../bucket-name.js';
 import { generateKmsStatement } from '../kms.js';
-import {
-  DEFAULT_PRINCIPALS,
-  generatePolicy,
-  type PolicyDocument,
-  type VendorPrincipals,
-} from '../policy.js';
+import { DEFAULT_PRINCIPALS, generatePolicy, type PolicyDocument, type VendorPrincipals } from '../policy.js';
 import { KMS_SID } from '../vendor.js';
 
 /**
