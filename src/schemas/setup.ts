@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { bucketForSuffix, checkBucketName, checkSuffix } from '../core/bucket-name.js';
-import { DEFAULT_PRINCIPALS } from '../core/policy.js';
+import { checkBucketName, checkSuffix } from '../core/bucket-name.js';
+import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../core/policy.js';
 import { isKnownRegion } from '../core/regions.js';
 import { verifyCheckSchema } from './verify.js';
 
 /**
- * `setup`'s answers, whether they came from prompts or flags: one schema, so a value a prompt
- * accepts is exactly a value the flag accepts. The field schemas are also used for live validation
- * while the user types.
+ * `setup`'s answers, whether they came from prompts or flags: the field schemas below are used both for
+ * the flags (setupFlagsSchema) and for live validation while the user types, so a value a prompt accepts
+ * is exactly a value the flag accepts.
  */
 
 export const setupSuffixSchema = z.string().superRefine((value, ctx) => {
@@ -30,31 +30,101 @@ export const setupPrincipalArnSchema = z
   .string()
   .regex(PRINCIPAL_ARN, 'expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>');
 
-export const setupAnswersSchema = z
-  .object({
-    suffix: setupSuffixSchema.optional(),
-    bucket: setupBucketNameSchema.optional(),
-    region: setupRegionSchema,
-    datasyncRoleArn: setupPrincipalArnSchema.default(DEFAULT_PRINCIPALS.datasyncRoleArn),
-    locationUserArn: setupPrincipalArnSchema.default(DEFAULT_PRINCIPALS.locationUserArn),
-    yes: z.boolean().default(false),
-    dryRun: z.boolean().default(false),
-  })
-  .superRefine((a, ctx) => {
-    if ((a.suffix === undefined) === (a.bucket === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['suffix'], message: 'give exactly one of suffix and bucket' });
-    }
-  })
-  .transform((a) => ({
-    bucket: a.bucket ?? bucketForSuffix(a.suffix as string),
-    region: a.region,
-    principals: { datasyncRoleArn: a.datasyncRoleArn, locationUserArn: a.locationUserArn },
-    yes: a.yes,
-    dryRun: a.dryRun,
-  }));
+const optionalText = z.string().optional();
+const optionalFlag = z.boolean().optional();
 
-export type SetupAnswersInput = z.input<typeof setupAnswersSchema>;
-export type SetupAnswers = z.output<typeof setupAnswersSchema>;
+/** One problem with the flags, worded for the command line; `hint` and name warnings ride in `params`. */
+export interface SetupFlagIssueParams {
+  hint?: string;
+  /** Warnings about a valid bucket name, to show before the problem with a later flag. */
+  warnings?: string[];
+}
+
+const PRINCIPAL_FLAGS = {
+  datasyncRoleArn: '--datasync-role-arn',
+  locationUserArn: '--location-user-arn',
+} as const satisfies Record<keyof VendorPrincipals, string>;
+
+/**
+ * `setup`'s flags, checked once, in the order a person fixes them (which bucket, where, whose principals),
+ * into the complete input the command runs on. The bucket and region are optional here: the wizard asks
+ * for them on a terminal. The first problem is reported, worded for the command line; its output is what
+ * the command uses.
+ */
+export const setupFlagsSchema = z
+  .object({
+    suffix: optionalText,
+    bucket: optionalText,
+    region: optionalText,
+    profile: optionalText,
+    endpointUrl: optionalText,
+    datasyncRoleArn: optionalText,
+    locationUserArn: optionalText,
+    yes: optionalFlag,
+    dryRun: optionalFlag,
+    json: optionalFlag,
+  })
+  .transform((f, ctx) => {
+    const problem = (message: string, params: SetupFlagIssueParams = {}) => {
+      ctx.addIssue({ code: 'custom', message, params });
+      return z.NEVER;
+    };
+    if (f.suffix !== undefined && f.bucket !== undefined) {
+      return problem('Give either --suffix or --bucket, not both.');
+    }
+    let bucket: string | undefined;
+    let warnings: string[] = [];
+    if (f.suffix !== undefined || f.bucket !== undefined) {
+      const check = f.suffix !== undefined ? checkSuffix(f.suffix) : checkBucketName(f.bucket as string);
+      if (!check.ok) {
+        return problem(
+          `Invalid ${f.suffix !== undefined ? '--suffix' : '--bucket'} [${check.rule}]: ${check.message}`,
+        );
+      }
+      bucket = check.bucket;
+      warnings = check.warnings;
+    }
+    if (f.region !== undefined) {
+      const r = setupRegionSchema.safeParse(f.region);
+      if (!r.success) {
+        return problem(`Invalid --region: ${r.error.issues[0]?.message}`, {
+          hint: 'Pass a region code such as us-east-1.',
+          warnings,
+        });
+      }
+    }
+    const principals: VendorPrincipals = { ...DEFAULT_PRINCIPALS };
+    const overridden: (keyof VendorPrincipals)[] = [];
+    for (const key of ['datasyncRoleArn', 'locationUserArn'] as const) {
+      const value = f[key];
+      if (value === undefined) continue;
+      if (!setupPrincipalArnSchema.safeParse(value).success) {
+        return problem(`${PRINCIPAL_FLAGS[key]} "${value}" is not an IAM role or user ARN.`, {
+          hint: 'Expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>, as Prophecy gave it to you.',
+          warnings,
+        });
+      }
+      principals[key] = value;
+      overridden.push(key);
+    }
+    return {
+      aws: { profile: f.profile, region: f.region, endpointUrl: f.endpointUrl },
+      /** The bucket the flags name, if they name one; otherwise the wizard asks. */
+      bucket,
+      /** About a valid but unusual bucket name; shown before anything else happens. */
+      warnings,
+      region: f.region,
+      principals,
+      /** Which principals came from flags, so an "Invalid principal" answer can name the likely culprit. */
+      overridden,
+      yes: f.yes === true,
+      dryRun: f.dryRun === true,
+      json: f.json === true,
+    };
+  });
+
+export type SetupFlagsInput = z.input<typeof setupFlagsSchema>;
+export type SetupFlagsOutput = z.output<typeof setupFlagsSchema>;
 
 const stepIdSchema = z.enum(['create-bucket', 'ownership', 'public-access-block', 'policy']);
 
