@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkBucketName, checkSuffix } from '../core/bucket-name.js';
-import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../core/policy.js';
 import { isKnownRegion } from '../core/regions.js';
+import { principalArnSchema, principalsFromFlags } from './principals.js';
 import { verifyCheckSchema } from './verify.js';
 
 /**
@@ -25,10 +25,7 @@ export const setupRegionSchema = z.string().refine(isKnownRegion, {
     `"${String(issue.input)}" is not an AWS region setup knows (commercial regions only, e.g. us-east-1, eu-west-1).`,
 });
 
-const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
-export const setupPrincipalArnSchema = z
-  .string()
-  .regex(PRINCIPAL_ARN, 'expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>');
+export const setupPrincipalArnSchema = principalArnSchema;
 
 const optionalText = z.string().optional();
 const optionalFlag = z.boolean().optional();
@@ -39,11 +36,6 @@ export interface SetupFlagIssueParams {
   /** Warnings about a valid bucket name, to show before the problem with a later flag. */
   warnings?: string[];
 }
-
-const PRINCIPAL_FLAGS = {
-  datasyncRoleArn: '--datasync-role-arn',
-  locationUserArn: '--location-user-arn',
-} as const satisfies Record<keyof VendorPrincipals, string>;
 
 /**
  * `setup`'s flags, checked once, in the order a person fixes them (which bucket, where, whose principals),
@@ -93,20 +85,9 @@ export const setupFlagsSchema = z
         });
       }
     }
-    const principals: VendorPrincipals = { ...DEFAULT_PRINCIPALS };
-    const overridden: (keyof VendorPrincipals)[] = [];
-    for (const key of ['datasyncRoleArn', 'locationUserArn'] as const) {
-      const value = f[key];
-      if (value === undefined) continue;
-      if (!setupPrincipalArnSchema.safeParse(value).success) {
-        return problem(`${PRINCIPAL_FLAGS[key]} "${value}" is not an IAM role or user ARN.`, {
-          hint: 'Expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>, as Prophecy gave it to you.',
-          warnings,
-        });
-      }
-      principals[key] = value;
-      overridden.push(key);
-    }
+    const named = principalsFromFlags(f);
+    if (!named.ok) return problem(named.message, { hint: named.hint, warnings });
+    const { principals, overridden } = named;
     return {
       aws: { profile: f.profile, region: f.region, endpointUrl: f.endpointUrl },
       /** The bucket the flags name, if they name one; otherwise the wizard asks. */

@@ -1,7 +1,8 @@
 import type { Context } from '../../context.js';
 import { checkBucketName, checkSuffix } from '../../core/bucket-name.js';
-import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../../core/policy.js';
+import type { VendorPrincipals } from '../../core/policy.js';
 import { UsageError } from '../../errors.js';
+import { principalsFromFlags } from '../../schemas/principals.js';
 import { paint } from '../../ui/color.js';
 
 export interface BucketFlags {
@@ -44,27 +45,9 @@ export function resolveBucket(
   return { bucket: check.bucket, warnings: check.warnings };
 }
 
-const ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
-
-function checkPrincipalArn(flag: string, value: string): string {
-  if (!ARN_PATTERN.test(value)) {
-    throw new UsageError(
-      `${flag} "${value}" is not an IAM role or user ARN.`,
-      'Expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>, as Prophecy gave it to you.',
-    );
-  }
-  return value;
-}
-
+/** --datasync-role-arn / --location-user-arn, checked by the one rule in src/schemas/principals.ts. */
 export function resolvePrincipals(opts: PrincipalFlags): VendorPrincipals {
-  return {
-    datasyncRoleArn:
-      opts.datasyncRoleArn === undefined
-        ? DEFAULT_PRINCIPALS.datasyncRoleArn
-        : checkPrincipalArn('--datasync-role-arn', opts.datasyncRoleArn),
-    locationUserArn:
-      opts.locationUserArn === undefined
-        ? DEFAULT_PRINCIPALS.locationUserArn
-        : checkPrincipalArn('--location-user-arn', opts.locationUserArn),
-  };
+  const named = principalsFromFlags(opts);
+  if (!named.ok) throw new UsageError(named.message, named.hint);
+  return named.principals;
 }

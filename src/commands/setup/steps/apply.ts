@@ -9,13 +9,9 @@ import { isAwsFailure } from '../../../aws/errors.js';
 import type { VendorPrincipals } from '../../../core/policy.js';
 import { ALL_BLOCKED, type PlanStep, policyStepOf, type SetupPlan } from '../../../core/setup-plan.js';
 import { CliError } from '../../../errors.js';
+import { PRINCIPAL_FLAGS } from '../../../schemas/principals.js';
 import { applyWithSpinners } from '../../shared/steps/apply.js';
 import { need, type SetupInput, type SetupStep } from '../state.js';
-
-const PRINCIPAL_FLAGS: Record<keyof VendorPrincipals, string> = {
-  datasyncRoleArn: '--datasync-role-arn',
-  locationUserArn: '--location-user-arn',
-};
 
 /**
  * S3 checks every principal of a policy when it is stored; a role or user that does not exist answers
