@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkBucketName, checkSuffix } from '../core/bucket-name.js';
 import { isKnownRegion } from '../core/regions.js';
-import { principalArnSchema, principalsFromFlags } from './principals.js';
+import { bucketFromFlags, principalArnSchema, principalsFromFlags } from './flags.js';
 import { verifyCheckSchema } from './verify.js';
 
 /**
@@ -61,21 +61,9 @@ export const setupFlagsSchema = z
       ctx.addIssue({ code: 'custom', message, params });
       return z.NEVER;
     };
-    if (f.suffix !== undefined && f.bucket !== undefined) {
-      return problem('Give either --suffix or --bucket, not both.');
-    }
-    let bucket: string | undefined;
-    let warnings: string[] = [];
-    if (f.suffix !== undefined || f.bucket !== undefined) {
-      const check = f.suffix !== undefined ? checkSuffix(f.suffix) : checkBucketName(f.bucket as string);
-      if (!check.ok) {
-        return problem(
-          `Invalid ${f.suffix !== undefined ? '--suffix' : '--bucket'} [${check.rule}]: ${check.message}`,
-        );
-      }
-      bucket = check.bucket;
-      warnings = check.warnings;
-    }
+    const name = bucketFromFlags(f);
+    if (!name.ok) return problem(name.message);
+    const { bucket, warnings } = name;
     if (f.region !== undefined) {
       const r = setupRegionSchema.safeParse(f.region);
       if (!r.success) {

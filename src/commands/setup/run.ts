@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { type SetupFlagIssueParams, setupFlagsSchema } from '../../schemas/setup.js';
-import { paint } from '../../ui/color.js';
+import { showWarnings } from '../shared/input.js';
 import type { SetupFlags } from './flags.js';
 import type { SetupInput, SetupState, SetupStep } from './state.js';
 import { apply } from './steps/apply.js';
@@ -33,21 +33,17 @@ export const SETUP_STEPS: readonly SetupStep[] = [
   handOff,
 ];
 
-function warn(ctx: Context, warnings: readonly string[]): void {
-  for (const w of warnings) ctx.stderr.write(`${paint(ctx.stderr).yellow('Warning:')} ${w}\n`);
-}
-
 /** The flags, checked once by setupFlagsSchema, become the complete input before any network call. */
 export function parse(flags: SetupFlags, ctx: Context): SetupInput {
   const parsed = setupFlagsSchema.safeParse(flags);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const params: SetupFlagIssueParams = (issue?.code === 'custom' ? issue.params : undefined) ?? {};
-    warn(ctx, params.warnings ?? []);
+    showWarnings(ctx, params.warnings ?? []);
     throw new UsageError(issue?.message ?? 'Invalid flags.', params.hint);
   }
   const input = parsed.data;
-  warn(ctx, input.warnings);
+  showWarnings(ctx, input.warnings);
   const interactive = ctx.stdinIsTTY && ctx.stderr.isTTY === true;
   if (!interactive) {
     const missing: string[] = [];

@@ -9,7 +9,7 @@ import { isAwsFailure } from '../../../aws/errors.js';
 import type { VendorPrincipals } from '../../../core/policy.js';
 import { ALL_BLOCKED, type PlanStep, policyStepOf, type SetupPlan } from '../../../core/setup-plan.js';
 import { CliError } from '../../../errors.js';
-import { PRINCIPAL_FLAGS } from '../../../schemas/principals.js';
+import { PRINCIPAL_FLAGS } from '../../../schemas/flags.js';
 import { applyWithSpinners } from '../../shared/steps/apply.js';
 import { need, type SetupInput, type SetupStep } from '../state.js';
 

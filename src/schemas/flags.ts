@@ -1,10 +1,39 @@
 import { z } from 'zod';
+import { checkBucketName, checkSuffix } from '../core/bucket-name.js';
 import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../core/policy.js';
 
 /**
- * Prophecy's principals as flags give them: one pattern, one wording, for every command that takes
- * --datasync-role-arn / --location-user-arn.
+ * The rules of the flags several commands share, with their command-line wording: one place, whether a
+ * command reads them with zod (setup's flag schema) or directly (src/commands/shared/input.ts).
  */
+
+export type BucketFromFlags =
+  | { ok: true; bucket: string | undefined; warnings: string[] }
+  | { ok: false; message: string };
+
+/** --suffix or --bucket, at most one, by the naming rules; `bucket` is undefined when neither is given. */
+export function bucketFromFlags(flags: {
+  suffix?: string | undefined;
+  bucket?: string | undefined;
+}): BucketFromFlags {
+  if (flags.suffix !== undefined && flags.bucket !== undefined) {
+    return { ok: false, message: 'Give either --suffix or --bucket, not both.' };
+  }
+  if (flags.suffix === undefined && flags.bucket === undefined) {
+    return { ok: true, bucket: undefined, warnings: [] };
+  }
+  const check =
+    flags.suffix !== undefined ? checkSuffix(flags.suffix) : checkBucketName(flags.bucket as string);
+  if (!check.ok) {
+    return {
+      ok: false,
+      message: `Invalid ${flags.suffix !== undefined ? '--suffix' : '--bucket'} [${check.rule}]: ${check.message}`,
+    };
+  }
+  return { ok: true, bucket: check.bucket, warnings: check.warnings };
+}
+
+/** Prophecy's principals as flags give them: one pattern, one wording. */
 export const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
 export const principalArnSchema = z
