@@ -8,7 +8,7 @@ import { verifyCommand } from './commands/verify/flags.js';
 import { type Context, processContext } from './context.js';
 import { CliError, ExitCode, InterruptedError } from './errors.js';
 import { setColorOverride } from './ui/color.js';
-import { interruptMessage } from './ui/interrupt.js';
+import { InterruptNote } from './ui/interrupt.js';
 import { reportError } from './ui/report-error.js';
 import { VERSION } from './version.js';
 
@@ -20,9 +20,12 @@ type CommandModule<F, I> = {
 export function buildProgram({
   signal = new AbortController().signal,
   debug = false,
+  interrupt = new InterruptNote(),
 }: {
   signal?: AbortSignal;
   debug?: boolean;
+  /** The run's Ctrl-C note, shared with the SIGINT handler. */
+  interrupt?: InterruptNote;
 } = {}) {
   /**
    * Commands are imported only when they run, so `--help` and `policy print` never load the AWS SDK. The
@@ -32,7 +35,7 @@ export function buildProgram({
     <F, I>(load: () => Promise<CommandModule<F, I>>) =>
     async (flags: F) => {
       const mod = await load();
-      const ctx = processContext({ debug, signal });
+      const ctx = processContext({ debug, signal, interrupt });
       process.exitCode = await mod.run(ctx, await mod.parse(flags, ctx));
     };
 
@@ -82,10 +85,10 @@ export function buildProgram({
   return program;
 }
 
-function installSignalHandlers(interrupt: AbortController): void {
+function installSignalHandlers(interrupt: AbortController, note: InterruptNote): void {
   process.once('SIGINT', () => {
     interrupt.abort();
-    process.stderr.write(`\n${interruptMessage()}\n`);
+    process.stderr.write(`\n${note.message()}\n`);
     process.exit(ExitCode.interrupted);
   });
   // A closed pipe (`| head`) is a normal way for a reader to stop listening.
@@ -97,13 +100,14 @@ function installSignalHandlers(interrupt: AbortController): void {
 
 export async function main(argv: string[]): Promise<number> {
   const interrupt = new AbortController();
-  installSignalHandlers(interrupt);
+  const note = new InterruptNote();
+  installSignalHandlers(interrupt, note);
   // The pinned SDK supports Node 20 but warns about future releases on every run; cron mails stderr,
   // so keep it quiet unless the user asked for the warning explicitly.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const debug = argv.includes('--debug');
   if (argv.includes('--no-color')) setColorOverride(false);
-  const program = buildProgram({ signal: interrupt.signal, debug });
+  const program = buildProgram({ signal: interrupt.signal, debug, interrupt: note });
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;

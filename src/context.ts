@@ -1,4 +1,5 @@
 import { type AwsClientFactory, type AwsSettings, awsClientFactory } from './aws/factory.js';
+import { InterruptNote } from './ui/interrupt.js';
 
 /**
  * Everything a command touches outside its own logic, injected so a command can run in-process in a test
@@ -21,6 +22,8 @@ export interface Context {
   aws(settings: AwsSettings): AwsClientFactory;
   /** Aborted on Ctrl-C/SIGTERM, so long reads stop promptly. */
   signal: AbortSignal;
+  /** What Ctrl-C prints during this run: a step that changes things says what is done and how to resume. */
+  interrupt: InterruptNote;
   debug: boolean;
 }
 
@@ -32,7 +35,11 @@ export interface Prompts {
 }
 
 /** The real context: this process's streams, clock and environment. */
-export function processContext(options: { debug: boolean; signal: AbortSignal }): Context {
+export function processContext(options: {
+  debug: boolean;
+  signal: AbortSignal;
+  interrupt?: InterruptNote;
+}): Context {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -45,6 +52,7 @@ export function processContext(options: { debug: boolean; signal: AbortSignal })
     },
     aws: (settings) => awsClientFactory(settings),
     signal: options.signal,
+    interrupt: options.interrupt ?? new InterruptNote(),
     debug: options.debug,
   };
 }

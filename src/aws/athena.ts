@@ -10,7 +10,7 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { CliError, InterruptedError } from '../errors.js';
-import { awsCall, awsErrorName, translateAwsError } from './errors.js';
+import { awsCall, awsErrorName, toAwsFailure } from './errors.js';
 
 /**
  * Athena's query API, one small function per call, each taking the client and an AbortSignal.
@@ -174,7 +174,7 @@ export async function getTableMetadata(
     ) {
       return undefined;
     }
-    throw translateAwsError(err, {
+    throw toAwsFailure(err, {
       operation: 'GetTableMetadata',
       action: 'athena:GetTableMetadata (and glue:GetTable)',
       resource: `${where.database}.${where.table}`,

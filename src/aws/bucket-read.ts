@@ -14,34 +14,29 @@ import {
   normalizeLocation,
   type PublicAccessBlock,
 } from '../core/bucket-state.js';
-import {
-  type AwsCallContext,
-  awsCall,
-  awsErrorName,
-  isAccessDenied,
-  isNotFound,
-  translateAwsError,
-} from './errors.js';
+import { type AwsCallContext, type AwsFailureKind, awsCall, isAwsFailure, toAwsFailure } from './errors.js';
 
 /**
  * One small function per read. "Not configured" answers (no policy, no ownership controls, ...)
- * become `undefined`; every other failure is translated by awsCall. `owner` is passed as
+ * become `undefined`; every other failure is an AwsFailure (see awsCall). `owner` is passed as
  * ExpectedBucketOwner so that S3 itself refuses to answer about another account's bucket.
  */
 function ownerParam(owner: string | undefined) {
   return owner ? { ExpectedBucketOwner: owner } : {};
 }
 
+/** `undefined` when the call fails with exactly the failure kind that means "not configured". */
 async function absentOn<T>(
-  names: string[],
+  absent: AwsFailureKind,
   ctx: AwsCallContext,
   fn: () => Promise<T>,
 ): Promise<T | undefined> {
   try {
     return await fn();
   } catch (err) {
-    if (names.includes(awsErrorName(err))) return undefined;
-    throw translateAwsError(err, ctx);
+    const failure = toAwsFailure(err, ctx);
+    if (failure.kind === absent) return undefined;
+    throw failure;
   }
 }
 
@@ -52,14 +47,14 @@ export type HeadResult =
 
 export async function headBucket(s3: S3Client, bucket: string, owner?: string): Promise<HeadResult> {
   try {
-    const out = await s3.send(new HeadBucketCommand({ Bucket: bucket, ...ownerParam(owner) }));
+    const out = await awsCall({ operation: 'HeadBucket', action: 's3:ListBucket', resource: bucket }, () =>
+      s3.send(new HeadBucketCommand({ Bucket: bucket, ...ownerParam(owner) })),
+    );
     return { status: 'found', region: out.BucketRegion };
   } catch (err) {
-    if (isNotFound(err)) return { status: 'not-found' };
-    if (isAccessDenied(err)) return { status: 'forbidden' };
-    return awsCall({ operation: 'HeadBucket', action: 's3:ListBucket', resource: bucket }, () =>
-      Promise.reject(err),
-    );
+    if (isAwsFailure(err, 'not-found')) return { status: 'not-found' };
+    if (isAwsFailure(err, 'access-denied')) return { status: 'forbidden' };
+    throw err;
   }
 }
 
@@ -90,7 +85,7 @@ export async function getObjectOwnership(
   owner?: string,
 ): Promise<string | undefined> {
   const out = await absentOn(
-    ['OwnershipControlsNotFoundError'],
+    'no-ownership-controls',
     { operation: 'GetBucketOwnershipControls', action: 's3:GetBucketOwnershipControls', resource: bucket },
     () => s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket, ...ownerParam(owner) })),
   );
@@ -103,7 +98,7 @@ export async function getPublicAccessBlock(
   owner?: string,
 ): Promise<PublicAccessBlock | undefined> {
   const out = await absentOn(
-    ['NoSuchPublicAccessBlockConfiguration'],
+    'no-public-access-block',
     { operation: 'GetPublicAccessBlock', action: 's3:GetBucketPublicAccessBlock', resource: bucket },
     () => s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket, ...ownerParam(owner) })),
   );
@@ -123,7 +118,7 @@ export async function getBucketPolicyText(
   owner?: string,
 ): Promise<string | undefined> {
   const out = await absentOn(
-    ['NoSuchBucketPolicy'],
+    'no-such-bucket-policy',
     { operation: 'GetBucketPolicy', action: 's3:GetBucketPolicy', resource: bucket },
     () => s3.send(new GetBucketPolicyCommand({ Bucket: bucket, ...ownerParam(owner) })),
   );
@@ -186,12 +181,11 @@ async function tolerant<T>(denied: string[], action: string, fn: () => Promise<T
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
-    const root = (err as { cause?: unknown }).cause ?? err;
-    if (isAccessDenied(root)) {
+    if (isAwsFailure(err, 'access-denied')) {
       denied.push(action);
       return { ok: false };
     }
-    if (isNotFound(root)) return { ok: false };
+    if (isAwsFailure(err, 'not-found')) return { ok: false };
     throw err;
   }
 }

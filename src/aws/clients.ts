@@ -3,7 +3,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_REGION } from '../core/vendor.js';
-import { setActiveProfile } from './errors.js';
+import { noteClientProfile } from './errors.js';
 import type { AwsSettings } from './settings.js';
 
 /**
@@ -35,7 +35,6 @@ export function resolveRegion(settings: AwsSettings, env: NodeJS.ProcessEnv = pr
 }
 
 function common(service: Service, settings: AwsSettings, regionOverride?: string) {
-  setActiveProfile(settings.profile);
   const endpoint = resolveEndpoint(service, settings);
   return {
     region: regionOverride || resolveRegion(settings),
@@ -46,24 +45,57 @@ function common(service: Service, settings: AwsSettings, regionOverride?: string
   };
 }
 
+interface WithMiddleware {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: never) => Promise<unknown>) => (args: never) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/**
+ * Every error a call of this client throws (credentials included: they are resolved inside the stack)
+ * carries the profile the client was made with — the one named, or AWS_PROFILE, which the SDK uses then —
+ * so the advice for a failure can name it without any global.
+ */
+function noteProfile<C>(client: C, settings: AwsSettings, env: NodeJS.ProcessEnv = process.env): C {
+  const profile = settings.profile || env.AWS_PROFILE || undefined;
+  (client as unknown as WithMiddleware).middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        noteClientProfile(err, profile);
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'prophecyAuditProfile' },
+  );
+  return client;
+}
+
 export function createS3(settings: AwsSettings, regionOverride?: string): S3Client {
   const config = common('s3', settings, regionOverride);
-  return new S3Client({
-    ...config,
-    // A custom endpoint (moto, MinIO, LocalStack) rarely has wildcard DNS: address buckets by path.
-    forcePathStyle: config.endpoint !== undefined,
-    followRegionRedirects: true,
-  });
+  return noteProfile(
+    new S3Client({
+      ...config,
+      // A custom endpoint (moto, MinIO, LocalStack) rarely has wildcard DNS: address buckets by path.
+      forcePathStyle: config.endpoint !== undefined,
+      followRegionRedirects: true,
+    }),
+    settings,
+  );
 }
 
 export function createSts(settings: AwsSettings): STSClient {
-  return new STSClient(common('sts', settings));
+  return noteProfile(new STSClient(common('sts', settings)), settings);
 }
 
 export function createKms(settings: AwsSettings, regionOverride?: string): KMSClient {
-  return new KMSClient(common('kms', settings, regionOverride));
+  return noteProfile(new KMSClient(common('kms', settings, regionOverride)), settings);
 }
 
 export function createAthena(settings: AwsSettings, regionOverride?: string): AthenaClient {
-  return new AthenaClient(common('athena', settings, regionOverride));
+  return noteProfile(new AthenaClient(common('athena', settings, regionOverride)), settings);
 }

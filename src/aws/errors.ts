@@ -1,4 +1,48 @@
-import { CliError } from '../errors.js';
+/**
+ * The AWS layer's one failure type. Every failed call becomes an `AwsFailure` whose `kind` says what went
+ * wrong in terms a caller can act on (absent configuration, no permission, no credentials, ...), together
+ * with what the call was. What a person reads for each kind is decided at the edge, in one table
+ * (src/ui/aws-failure.ts); this layer classifies and never words a message.
+ */
+
+export type AwsFailureKind =
+  /** The default credential chain found nothing (for the profile, if one is set). */
+  | 'credentials'
+  /** The chain reached an SSO profile whose login is missing or expired. */
+  | 'sso-login'
+  /** An SSO token that could not be refreshed. */
+  | 'sso-expired'
+  /** Temporary credentials past their expiry. */
+  | 'expired-credentials'
+  /** AWS does not know the key, or the signature does not match. */
+  | 'rejected-credentials'
+  | 'access-denied'
+  /** AccessDenied because Block Public Access treats the policy being written as public. */
+  | 'public-policy-blocked'
+  | 'wrong-region'
+  /** Still throttled after the SDK's retries. */
+  | 'throttled'
+  /** The endpoint could not be reached (refused, reset, DNS, timeout). */
+  | 'network'
+  /** NoSuchBucket, NoSuchKey, NotFound, or any other 404. */
+  | 'not-found'
+  /** The bucket has no policy: only this answer of GetBucketPolicy means "no policy". */
+  | 'no-such-bucket-policy'
+  /** The bucket has no ownership controls. */
+  | 'no-ownership-controls'
+  /** The bucket has no Block Public Access configuration. */
+  | 'no-public-access-block'
+  /** CreateBucket: the name belongs to another account. */
+  | 'bucket-taken'
+  /** CreateBucket: the bucket already exists and is yours. */
+  | 'bucket-already-yours'
+  /** 409 OperationAborted: another configuration change on the bucket is in progress. */
+  | 'conflict'
+  /** S3 refused a policy document (MalformedPolicy, e.g. a principal that does not exist). */
+  | 'malformed-policy'
+  /** S3 refused to disable ACLs: the bucket ACL grants access to someone else. */
+  | 'acl-in-use'
+  | 'unknown';
 
 /** What we were doing when AWS said no; used to say which permission is missing. */
 export interface AwsCallContext {
@@ -10,12 +54,68 @@ export interface AwsCallContext {
   region?: string;
 }
 
+export interface AwsFailureDetails extends AwsCallContext {
+  kind: AwsFailureKind;
+  /** AWS's error name (`AccessDenied`, `NoSuchBucketPolicy`, ...), or '' when there is none. */
+  code: string;
+  /** The first line of the SDK's message ("connect ECONNREFUSED 127.0.0.1:9", ...). */
+  detail: string;
+  status?: number;
+  /** The socket error code of a network failure (ECONNREFUSED, ...). */
+  errno?: string;
+  attempts?: number;
+  requestId?: string;
+  extendedRequestId?: string;
+}
+
+export class AwsFailure extends Error {
+  readonly kind: AwsFailureKind;
+  readonly code: string;
+  readonly detail: string;
+  readonly operation: string;
+  readonly action: string | undefined;
+  readonly resource: string | undefined;
+  readonly profile: string | undefined;
+  readonly endpoint: string | undefined;
+  readonly region: string | undefined;
+  readonly status: number | undefined;
+  readonly errno: string | undefined;
+  readonly attempts: number | undefined;
+  readonly requestId: string | undefined;
+  readonly extendedRequestId: string | undefined;
+
+  constructor(details: AwsFailureDetails, cause?: unknown) {
+    super(
+      `${details.operation} failed (${details.kind}): ${details.code ? `${details.code}: ` : ''}${details.detail}`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.name = 'AwsFailure';
+    this.kind = details.kind;
+    this.code = details.code;
+    this.detail = details.detail;
+    this.operation = details.operation;
+    this.action = details.action;
+    this.resource = details.resource;
+    this.profile = details.profile;
+    this.endpoint = details.endpoint;
+    this.region = details.region;
+    this.status = details.status;
+    this.errno = details.errno;
+    this.attempts = details.attempts;
+    this.requestId = details.requestId;
+    this.extendedRequestId = details.extendedRequestId;
+  }
+}
+
+export function isAwsFailure(err: unknown, kind?: AwsFailureKind): err is AwsFailure {
+  return err instanceof AwsFailure && (kind === undefined || err.kind === kind);
+}
+
 interface AwsLikeError {
   name?: string;
   code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string; attempts?: number };
-  $retryable?: unknown;
 }
 
 function asAwsError(err: unknown): AwsLikeError {
@@ -24,6 +124,7 @@ function asAwsError(err: unknown): AwsLikeError {
 
 /** The error name, whatever shape it came in (moto sends some errors as a bare S3ServiceException). */
 export function awsErrorName(err: unknown): string {
+  if (err instanceof AwsFailure) return err.code;
   const e = asAwsError(err);
   const raw = e as { Code?: string };
   return e.name && e.name !== 'S3ServiceException' && e.name !== 'Error'
@@ -31,18 +132,16 @@ export function awsErrorName(err: unknown): string {
     : (raw.Code ?? e.code ?? e.name ?? '');
 }
 
-export function httpStatus(err: unknown): number | undefined {
-  return asAwsError(err).$metadata?.httpStatusCode;
-}
-
+/** Whether `err` says "not there": an AwsFailure of kind not-found, or a raw SDK 404. */
 export function isNotFound(err: unknown): boolean {
+  if (err instanceof AwsFailure) return err.kind === 'not-found';
   const name = awsErrorName(err);
-  return name === 'NotFound' || name === 'NoSuchBucket' || name === 'NoSuchKey' || httpStatus(err) === 404;
-}
-
-export function isAccessDenied(err: unknown): boolean {
-  const name = awsErrorName(err);
-  return name === 'AccessDenied' || name === 'Forbidden' || httpStatus(err) === 403;
+  return (
+    name === 'NotFound' ||
+    name === 'NoSuchBucket' ||
+    name === 'NoSuchKey' ||
+    asAwsError(err).$metadata?.httpStatusCode === 404
+  );
 }
 
 const NETWORK_CODES = new Set([
@@ -54,81 +153,44 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
 ]);
 
-let activeProfile: string | undefined;
+/** Names whose answer means "this is not configured", each its own kind. */
+const ABSENT: Record<string, AwsFailureKind> = {
+  NoSuchBucketPolicy: 'no-such-bucket-policy',
+  OwnershipControlsNotFoundError: 'no-ownership-controls',
+  NoSuchPublicAccessBlockConfiguration: 'no-public-access-block',
+  BucketAlreadyExists: 'bucket-taken',
+  BucketAlreadyOwnedByYou: 'bucket-already-yours',
+  OperationAborted: 'conflict',
+  MalformedPolicy: 'malformed-policy',
+  InvalidBucketAclWithObjectOwnership: 'acl-in-use',
+};
 
-/** The profile the clients were made with, so any failed call can name it in its advice. */
-export function setActiveProfile(profile: string | undefined): void {
-  activeProfile = profile;
-}
-
-function profileOf(ctx: AwsCallContext): string | undefined {
-  return ctx.profile ?? activeProfile ?? process.env.AWS_PROFILE;
-}
-
-function loginHint(profile: string | undefined): string {
-  const p = profile;
-  return p ? `run \`aws sso login --profile ${p}\`` : 'run `aws sso login --profile <name>`';
-}
-
-/**
- * Turns an SDK error into one or two lines a person can act on. Works on names and status codes,
- * never on `instanceof`, so it needs no SDK import and handles moto's plain S3ServiceExceptions.
- */
-export function translateAwsError(err: unknown, ctx: AwsCallContext): CliError {
-  if (err instanceof CliError) return err;
-  const e = asAwsError(err);
-  const name = awsErrorName(err);
-  const message = e.message ?? '';
-  const status = e.$metadata?.httpStatusCode;
-  const where = ctx.resource ? ` on ${ctx.resource}` : '';
-  const opts = { cause: err };
-
+/** The order matters and is the order the messages were decided in before there were kinds. */
+function classify(
+  name: string,
+  message: string,
+  status: number | undefined,
+  errno: string | undefined,
+): AwsFailureKind {
+  const known = ABSENT[name];
+  if (known) return known;
   if (
     name === 'CredentialsProviderError' ||
     /could not load credentials|Unable to load credentials/i.test(message)
   ) {
-    if (/sso|token/i.test(message)) {
-      return new CliError(`Your AWS SSO login is missing or expired (${message.split('\n')[0]}).`, {
-        ...opts,
-        hint: `To fix: ${loginHint(profileOf(ctx))}, then run this command again.`,
-      });
-    }
-    const profile = profileOf(ctx);
-    if (profile) {
-      return new CliError(`No AWS credentials could be loaded for profile "${profile}".`, {
-        ...opts,
-        hint: `To fix: check the name (\`aws configure list-profiles\`), run \`aws configure --profile ${profile}\`, or ${loginHint(profile)}.`,
-      });
-    }
-    return new CliError('No AWS credentials were found.', {
-      ...opts,
-      hint: 'To fix: pass --profile <name> (or set AWS_PROFILE), run `aws configure`, or `aws sso login --profile <name>`.',
-    });
+    return /sso|token/i.test(message) ? 'sso-login' : 'credentials';
   }
-  if (name === 'TokenProviderError' || /\bsso\b.*(expired|refresh)/i.test(message)) {
-    return new CliError('Your AWS SSO session has expired.', {
-      ...opts,
-      hint: `To fix: ${loginHint(profileOf(ctx))}.`,
-    });
-  }
+  if (name === 'TokenProviderError' || /\bsso\b.*(expired|refresh)/i.test(message)) return 'sso-expired';
   if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || name === 'RequestExpired') {
-    return new CliError('Your AWS credentials have expired.', {
-      ...opts,
-      hint: `To fix: refresh them (${loginHint(profileOf(ctx))}, or new temporary credentials) and run again.`,
-    });
+    return 'expired-credentials';
   }
   if (name === 'InvalidClientTokenId' || name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch') {
-    return new CliError(`AWS rejected the credentials (${name}).`, {
-      ...opts,
-      hint: 'Check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the profile you selected with --profile.',
-    });
+    return 'rejected-credentials';
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException' || name === 'Forbidden' || status === 403) {
-    const action = ctx.action ? ` is missing ${ctx.action}${where}` : ' lacks permission';
-    return new CliError(`Access denied calling ${ctx.operation}: your identity${action}.`, {
-      ...opts,
-      hint: 'Grant that permission to your user/role, or use a profile that has it (--profile).',
-    });
+    return name === 'AccessDenied' && /public access block|BlockPublicPolicy/i.test(message)
+      ? 'public-policy-blocked'
+      : 'access-denied';
   }
   if (
     name === 'PermanentRedirect' ||
@@ -136,55 +198,72 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): CliError {
     name === 'IllegalLocationConstraintException' ||
     status === 301
   ) {
-    return new CliError(
-      `${ctx.operation} was sent to the wrong region${ctx.region ? ` (${ctx.region})` : ''}.`,
-      {
-        ...opts,
-        hint: 'Pass --region with the region the bucket lives in.',
-      },
-    );
+    return 'wrong-region';
   }
   if (name === 'SlowDown' || name === 'Throttling' || name === 'ThrottlingException' || status === 503) {
-    const attempts = e.$metadata?.attempts;
-    return new CliError(
-      `AWS kept throttling ${ctx.operation}${attempts ? ` after ${attempts} attempts` : ''} (${name || status}).`,
-      { ...opts, hint: 'Wait a minute and run again.' },
-    );
+    return 'throttled';
   }
-  const code =
+  if ((errno && NETWORK_CODES.has(errno)) || name === 'TimeoutError') return 'network';
+  if (name === 'NotFound' || name === 'NoSuchBucket' || name === 'NoSuchKey' || status === 404) {
+    return 'not-found';
+  }
+  return 'unknown';
+}
+
+/**
+ * The profile the failing client was made with. src/aws/clients.ts attaches it to every error a client's
+ * call throws (a property of that error, not a global), so the advice can name it.
+ */
+const CLIENT_PROFILE = Symbol.for('prophecy-audit.client-profile');
+
+export function noteClientProfile(err: unknown, profile: string | undefined): void {
+  if (profile !== undefined && typeof err === 'object' && err !== null && !(CLIENT_PROFILE in err)) {
+    Object.defineProperty(err, CLIENT_PROFILE, { value: profile, enumerable: false });
+  }
+}
+
+function clientProfileOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null
+    ? ((err as Record<symbol, string | undefined>)[CLIENT_PROFILE] ?? undefined)
+    : undefined;
+}
+
+/**
+ * Classifies an SDK error. Works on names and status codes, never on `instanceof`, so it needs no SDK
+ * import and handles moto's plain S3ServiceExceptions. An AwsFailure passes through unchanged.
+ */
+export function toAwsFailure(err: unknown, ctx: AwsCallContext): AwsFailure {
+  if (err instanceof AwsFailure) return err;
+  const e = asAwsError(err);
+  const name = awsErrorName(err);
+  const message = e.message ?? '';
+  const status = e.$metadata?.httpStatusCode;
+  const profile = ctx.profile ?? clientProfileOf(err);
+  const meta = e.$metadata;
+  const errno =
     (err as NodeJS.ErrnoException)?.code ?? (err as { cause?: NodeJS.ErrnoException })?.cause?.code;
-  if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError') {
-    // The SDK's message names the host and port ("connect ECONNREFUSED 127.0.0.1:9"), which is the useful part.
-    const detail = message.split('\n')[0] || code || name;
-    return new CliError(
-      `Could not reach AWS for ${ctx.operation}${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${detail}).`,
-      {
-        ...opts,
-        hint: 'Check your network, proxy settings and --endpoint-url.',
-      },
-    );
-  }
-  const label = name ? `${name}: ` : '';
-  return new CliError(
-    `${ctx.operation} failed: ${label}${message.split('\n')[0] || `HTTP ${status ?? '?'}`}`,
+  return new AwsFailure(
     {
-      ...opts,
-      hint: 'Run again with --debug for details.',
+      ...ctx,
+      ...(profile === undefined ? {} : { profile }),
+      kind: classify(name, message, status, errno),
+      code: name,
+      detail: message.split('\n')[0] ?? '',
+      ...(status === undefined ? {} : { status }),
+      ...(errno === undefined ? {} : { errno }),
+      ...(meta?.attempts === undefined ? {} : { attempts: meta.attempts }),
+      ...(meta?.requestId === undefined ? {} : { requestId: meta.requestId }),
+      ...(meta?.extendedRequestId === undefined ? {} : { extendedRequestId: meta.extendedRequestId }),
     },
+    err,
   );
 }
 
-export function requestIds(err: unknown): string | undefined {
-  const meta = asAwsError(err).$metadata;
-  if (!meta?.requestId) return undefined;
-  return `request id ${meta.requestId}${meta.extendedRequestId ? `, extended ${meta.extendedRequestId}` : ''}`;
-}
-
-/** Runs one AWS call and translates its failure with the call's context. */
+/** Runs one AWS call; a failure becomes an AwsFailure carrying the call's context. */
 export async function awsCall<T>(ctx: AwsCallContext, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw translateAwsError(err, ctx);
+    throw toAwsFailure(err, ctx);
   }
 }

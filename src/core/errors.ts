@@ -39,6 +39,20 @@ export class InterruptedError extends CliError {
   }
 }
 
+/**
+ * The bucket name belongs to another AWS account: said the same way whether the look before acting found
+ * it, the plan refused it, or CreateBucket lost a race for it. Nothing was changed in any of those cases.
+ */
+export class BucketTakenError extends CliError {
+  constructor(bucket: string, options: { cause?: unknown } = {}) {
+    super(`The bucket name ${bucket} is taken: it exists in another AWS account.`, {
+      ...options,
+      hint: 'Bucket names are global: choose another suffix (--suffix), or use credentials of the account that owns the bucket. Nothing was changed.',
+    });
+    this.name = 'BucketTakenError';
+  }
+}
+
 export function isCliError(err: unknown): err is CliError {
   return err instanceof CliError;
 }

@@ -1,5 +1,5 @@
 import type { BucketState, PublicAccessBlock } from './bucket-state.js';
-import { CliError } from './errors.js';
+import { BucketTakenError, CliError } from './errors.js';
 import { bucketArn, type PolicyDocument, type VendorPrincipals } from './policy.js';
 import type { PolicyDiffEntry } from './policy-diff.js';
 import { assertPolicyFits } from './policy-json.js';
@@ -42,6 +42,17 @@ export interface PolicyStep extends PlanStep {
   policy: PolicyDocument;
   /** The exact text PutBucketPolicy receives. */
   policyText: string;
+}
+
+export function isPolicyStep(step: PlanStep): step is PolicyStep {
+  return step.id === 'policy';
+}
+
+/** The plan's policy step, by its id rather than its position. */
+export function policyStepOf(plan: SetupPlan): PolicyStep {
+  const step = plan.steps.find(isPolicyStep);
+  if (!step) throw new Error('a setup plan always has a policy step');
+  return step;
 }
 
 export interface SetupPlan {
@@ -152,12 +163,7 @@ function policyStep(input: PlanInput): PolicyStep {
 export function planSetup(input: PlanInput): SetupPlan {
   const { state, bucket, region } = input;
   if (state.existence === 'exists-not-yours') {
-    throw new CliError(
-      `The bucket name ${bucket} is taken: the bucket exists but is not in account ${input.account}.`,
-      {
-        hint: 'Choose another suffix (--suffix), or run setup with credentials of the account that owns the bucket.',
-      },
-    );
+    throw new BucketTakenError(bucket);
   }
   if (state.existence === 'forbidden') {
     throw new CliError(

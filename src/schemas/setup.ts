@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { bucketForSuffix, checkBucketName, checkSuffix } from '../core/bucket-name.js';
-import { DEFAULT_PRINCIPALS } from '../core/policy.js';
+import { checkBucketName, checkSuffix } from '../core/bucket-name.js';
 import { isKnownRegion } from '../core/regions.js';
+import { bucketFromFlags, principalArnSchema, principalsFromFlags } from './flags.js';
 import { verifyCheckSchema } from './verify.js';
 
 /**
- * `setup`'s answers, whether they came from prompts or flags: one schema, so a value a prompt
- * accepts is exactly a value the flag accepts. The field schemas are also used for live validation
- * while the user types.
+ * `setup`'s answers, whether they came from prompts or flags: the field schemas below are used both for
+ * the flags (setupFlagsSchema) and for live validation while the user types, so a value a prompt accepts
+ * is exactly a value the flag accepts.
  */
 
 export const setupSuffixSchema = z.string().superRefine((value, ctx) => {
@@ -25,36 +25,75 @@ export const setupRegionSchema = z.string().refine(isKnownRegion, {
     `"${String(issue.input)}" is not an AWS region setup knows (commercial regions only, e.g. us-east-1, eu-west-1).`,
 });
 
-const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
-export const setupPrincipalArnSchema = z
-  .string()
-  .regex(PRINCIPAL_ARN, 'expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>');
+export const setupPrincipalArnSchema = principalArnSchema;
 
-export const setupAnswersSchema = z
+const optionalText = z.string().optional();
+const optionalFlag = z.boolean().optional();
+
+/** One problem with the flags, worded for the command line; `hint` and name warnings ride in `params`. */
+export interface SetupFlagIssueParams {
+  hint?: string;
+  /** Warnings about a valid bucket name, to show before the problem with a later flag. */
+  warnings?: string[];
+}
+
+/**
+ * `setup`'s flags, checked once, in the order a person fixes them (which bucket, where, whose principals),
+ * into the complete input the command runs on. The bucket and region are optional here: the wizard asks
+ * for them on a terminal. The first problem is reported, worded for the command line; its output is what
+ * the command uses.
+ */
+export const setupFlagsSchema = z
   .object({
-    suffix: setupSuffixSchema.optional(),
-    bucket: setupBucketNameSchema.optional(),
-    region: setupRegionSchema,
-    datasyncRoleArn: setupPrincipalArnSchema.default(DEFAULT_PRINCIPALS.datasyncRoleArn),
-    locationUserArn: setupPrincipalArnSchema.default(DEFAULT_PRINCIPALS.locationUserArn),
-    yes: z.boolean().default(false),
-    dryRun: z.boolean().default(false),
+    suffix: optionalText,
+    bucket: optionalText,
+    region: optionalText,
+    profile: optionalText,
+    endpointUrl: optionalText,
+    datasyncRoleArn: optionalText,
+    locationUserArn: optionalText,
+    yes: optionalFlag,
+    dryRun: optionalFlag,
+    json: optionalFlag,
   })
-  .superRefine((a, ctx) => {
-    if ((a.suffix === undefined) === (a.bucket === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['suffix'], message: 'give exactly one of suffix and bucket' });
+  .transform((f, ctx) => {
+    const problem = (message: string, params: SetupFlagIssueParams = {}) => {
+      ctx.addIssue({ code: 'custom', message, params });
+      return z.NEVER;
+    };
+    const name = bucketFromFlags(f);
+    if (!name.ok) return problem(name.message);
+    const { bucket, warnings } = name;
+    if (f.region !== undefined) {
+      const r = setupRegionSchema.safeParse(f.region);
+      if (!r.success) {
+        return problem(`Invalid --region: ${r.error.issues[0]?.message}`, {
+          hint: 'Pass a region code such as us-east-1.',
+          warnings,
+        });
+      }
     }
-  })
-  .transform((a) => ({
-    bucket: a.bucket ?? bucketForSuffix(a.suffix as string),
-    region: a.region,
-    principals: { datasyncRoleArn: a.datasyncRoleArn, locationUserArn: a.locationUserArn },
-    yes: a.yes,
-    dryRun: a.dryRun,
-  }));
+    const named = principalsFromFlags(f);
+    if (!named.ok) return problem(named.message, { hint: named.hint, warnings });
+    const { principals, overridden } = named;
+    return {
+      aws: { profile: f.profile, region: f.region, endpointUrl: f.endpointUrl },
+      /** The bucket the flags name, if they name one; otherwise the wizard asks. */
+      bucket,
+      /** About a valid but unusual bucket name; shown before anything else happens. */
+      warnings,
+      region: f.region,
+      principals,
+      /** Which principals came from flags, so an "Invalid principal" answer can name the likely culprit. */
+      overridden,
+      yes: f.yes === true,
+      dryRun: f.dryRun === true,
+      json: f.json === true,
+    };
+  });
 
-export type SetupAnswersInput = z.input<typeof setupAnswersSchema>;
-export type SetupAnswers = z.output<typeof setupAnswersSchema>;
+export type SetupFlagsInput = z.input<typeof setupFlagsSchema>;
+export type SetupFlagsOutput = z.output<typeof setupFlagsSchema>;
 
 const stepIdSchema = z.enum(['create-bucket', 'ownership', 'public-access-block', 'policy']);
 

@@ -1,13 +1,16 @@
 /**
- * What Ctrl-C should tell the user right now. A command in the middle of changing things (setup's
- * apply) sets a note saying what is done and how to resume; the top-level SIGINT handler prints it.
+ * What Ctrl-C should tell the user right now, for one run. A command in the middle of changing things (an
+ * apply) sets a note saying what is done and how to resume; the SIGINT handler of the same run prints it.
+ * One per run, held by the run's context: no module state.
  */
-let note: (() => string) | undefined;
+export class InterruptNote {
+  private note: (() => string) | undefined;
 
-export function setInterruptNote(fn: (() => string) | undefined): void {
-  note = fn;
-}
+  set(fn: (() => string) | undefined): void {
+    this.note = fn;
+  }
 
-export function interruptMessage(): string {
-  return note ? note() : 'Interrupted.';
+  message(): string {
+    return this.note ? this.note() : 'Interrupted.';
+  }
 }

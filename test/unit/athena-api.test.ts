@@ -11,6 +11,7 @@ import {
   runAthenaQuery,
   waitForQuery,
 } from '../../src/aws/athena.js';
+import type { AwsFailure } from '../../src/aws/errors.js';
 import { InterruptedError } from '../../src/errors.js';
 import {
   EVENT_ROW_COLUMNS,
@@ -20,6 +21,7 @@ import {
   rowToRecord,
   sortCountGroups,
 } from '../../src/events/athena/rows.js';
+import { describeAwsFailure } from '../../src/ui/aws-failure.js';
 
 type Sent = { name: string; input: Record<string, unknown> };
 
@@ -284,8 +286,13 @@ describe('getTableMetadata', () => {
       name: 'AccessDeniedException',
       $metadata: { httpStatusCode: 403 },
     });
-    await expect(
-      getTableMetadata(fakeClient(() => denied).client, { database: 'd', table: 't' }),
-    ).rejects.toThrow(/Access denied calling GetTableMetadata/);
+    const failure = await getTableMetadata(fakeClient(() => denied).client, {
+      database: 'd',
+      table: 't',
+    }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ kind: 'access-denied', operation: 'GetTableMetadata' });
+    expect(describeAwsFailure(failure as AwsFailure).message).toMatch(
+      /Access denied calling GetTableMetadata/,
+    );
   });
 });

@@ -210,7 +210,7 @@ describe('the setup plan quotes the stored policy safely', () => {
       principals: DEFAULT_PRINCIPALS,
       state: { bucket, existence: 'yours', denied: [], region: 'us-east-1', policyText },
     });
-    const text = renderPlan(plan);
+    const text = renderPlan(plan, process.stderr);
     expect(text).toContain('\\x1b]52;c;ZXZpbA==\\x07\\u202e');
     expect(text).not.toMatch(STEERING);
   });

@@ -81,7 +81,7 @@ describe('planSetup', () => {
 
   it('refuses a bucket of another account', () => {
     expect(() => plan({ existence: 'exists-not-yours' })).toThrow(
-      /is taken: the bucket exists but is not in account 123456789012/,
+      `The bucket name ${BUCKET} is taken: it exists in another AWS account.`,
     );
   });
 

@@ -1,9 +1,11 @@
 import { stripVTControlCharacters as plain } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { invalidPrincipalError, retryOperationAborted } from '../../src/aws/bucket-write.js';
+import { retryOperationAborted } from '../../src/aws/bucket-write.js';
 import { regionChoices, suffixDisplay, validateSuffix } from '../../src/commands/setup/prompts.js';
+import { invalidPrincipalError } from '../../src/commands/setup/steps/apply.js';
 import { DEFAULT_PRINCIPALS } from '../../src/core/policy.js';
-import { setupAnswersSchema } from '../../src/schemas/setup.js';
+import { setupFlagsSchema } from '../../src/schemas/setup.js';
+import { fakeStream } from '../helpers/fake-context.js';
 
 /** The shape the SDK gives a service error (moto sends plain S3ServiceExceptions with a Code). */
 function awsError(name: string, message = name): Error {
@@ -77,27 +79,55 @@ describe('invalidPrincipalError', () => {
   });
 });
 
-describe('setupAnswersSchema', () => {
+describe('setupFlagsSchema', () => {
   it('turns a suffix into the bucket and fills the default principals', () => {
-    expect(setupAnswersSchema.parse({ suffix: 'acme', region: 'eu-west-1' })).toEqual({
+    expect(setupFlagsSchema.parse({ suffix: 'acme', region: 'eu-west-1' })).toEqual({
+      aws: { profile: undefined, region: 'eu-west-1', endpointUrl: undefined },
       bucket: 'prophecy-customer-backend-events-acme',
+      warnings: [],
       region: 'eu-west-1',
       principals: DEFAULT_PRINCIPALS,
+      overridden: [],
       yes: false,
       dryRun: false,
+      json: false,
     });
   });
 
+  it('leaves bucket and region to the wizard when no flag names them', () => {
+    expect(setupFlagsSchema.parse({})).toMatchObject({ bucket: undefined, region: undefined });
+  });
+
   it.each([
-    [{ suffix: 'Acme', region: 'us-east-1' }, /\[lowercase\]/],
-    [{ suffix: 'acme', region: 'us-gov-west-1' }, /not an AWS region setup knows/],
-    [{ region: 'us-east-1' }, /exactly one of suffix and bucket/],
-    [{ suffix: 'a', bucket: 'b-bucket', region: 'us-east-1' }, /exactly one of suffix and bucket/],
-    [{ suffix: 'a', region: 'us-east-1', datasyncRoleArn: 'role/x' }, /arn:aws:iam::<12-digit account>/],
-  ])('rejects %j', (input, message) => {
-    const r = setupAnswersSchema.safeParse(input);
+    [{ suffix: 'Acme', region: 'us-east-1' }, /^Invalid --suffix \[lowercase\]/, undefined],
+    [{ suffix: 'acme', region: 'us-gov-west-1' }, /not an AWS region setup knows/, /us-east-1/],
+    [
+      { suffix: 'a', bucket: 'b-bucket', region: 'us-east-1' },
+      /either --suffix or --bucket, not both/,
+      undefined,
+    ],
+    [
+      { suffix: 'a', region: 'us-east-1', datasyncRoleArn: 'role/x' },
+      /^--datasync-role-arn "role\/x" is not an IAM role or user ARN\.$/,
+      /arn:aws:iam::<12-digit account>/,
+    ],
+  ])('rejects %j', (input, message, hint) => {
+    const r = setupFlagsSchema.safeParse(input);
     expect(r.success).toBe(false);
-    expect(r.error?.issues.map((i) => i.message).join('\n')).toMatch(message);
+    expect(r.error?.issues).toHaveLength(1);
+    const issue = r.error?.issues[0];
+    expect(issue?.message).toMatch(message);
+    const params = issue?.code === 'custom' ? issue.params : undefined;
+    if (hint) expect(params?.hint).toMatch(hint);
+    else expect(params?.hint).toBeUndefined();
+  });
+
+  it('carries the warnings about a valid bucket name along with a later problem', () => {
+    const r = setupFlagsSchema.safeParse({ bucket: 'my-bucket', region: 'mars-1' });
+    const issue = r.error?.issues[0];
+    expect(issue?.code === 'custom' ? issue.params?.warnings : undefined).toEqual([
+      `"my-bucket" does not start with "prophecy-customer-backend-events-", the name Prophecy's instructions ask for.`,
+    ]);
   });
 });
 
@@ -108,10 +138,11 @@ describe('wizard prompt helpers', () => {
   });
 
   it('shows the full bucket name with a live mark while typing', () => {
-    expect(plain(suffixDisplay('acme', false))).toBe('✔ prophecy-customer-backend-events-acme');
-    expect(plain(suffixDisplay('Acme', false))).toBe('✖ prophecy-customer-backend-events-Acme');
-    expect(plain(suffixDisplay('', false))).toBe('');
-    expect(plain(suffixDisplay('acme', true))).toBe('prophecy-customer-backend-events-acme');
+    const { stream } = fakeStream(true);
+    expect(plain(suffixDisplay('acme', false, stream))).toBe('✔ prophecy-customer-backend-events-acme');
+    expect(plain(suffixDisplay('Acme', false, stream))).toBe('✖ prophecy-customer-backend-events-Acme');
+    expect(plain(suffixDisplay('', false, stream))).toBe('');
+    expect(plain(suffixDisplay('acme', true, stream))).toBe('prophecy-customer-backend-events-acme');
   });
 
   it('lists us-east-1 first, marked recommended, and filters by code or name', () => {

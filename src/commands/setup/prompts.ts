@@ -1,4 +1,4 @@
-import { confirm, input, search } from '@inquirer/prompts';
+import type { Context } from '../../context.js';
 import { bucketForSuffix, checkSuffix } from '../../core/bucket-name.js';
 import { isDefaultRegion, regionName, searchRegions } from '../../core/regions.js';
 import { DEFAULT_REGION, NON_DEFAULT_REGION_NOTE } from '../../core/vendor.js';
@@ -6,11 +6,10 @@ import { setupSuffixSchema } from '../../schemas/setup.js';
 import { paint, symbols } from '../../ui/color.js';
 
 /**
- * The wizard's questions. Prompts draw on stderr (stdout is for data) and read the terminal on
- * stdin; Ctrl-C makes inquirer throw ExitPromptError, which src/cli.ts turns into exit 130
- * "Aborted, nothing was changed".
+ * The wizard's questions, asked through the context's prompts (inquirer, loaded on the first question).
+ * Prompts draw on stderr (stdout is for data) and read the terminal on stdin; Ctrl-C makes inquirer throw
+ * ExitPromptError, which src/cli.ts turns into exit 130 "Aborted, nothing was changed".
  */
-const context = { output: process.stderr };
 
 export function validateSuffix(value: string): true | string {
   const r = setupSuffixSchema.safeParse(value);
@@ -21,8 +20,8 @@ export function validateSuffix(value: string): true | string {
  * While typing, the line shows the whole bucket name with a live ✔/✖; the reason for a ✖ appears
  * on Enter. The value stays last on the line, because inquirer places the cursor by it.
  */
-export function suffixDisplay(value: string, isFinal: boolean): string {
-  const c = paint(process.stderr);
+export function suffixDisplay(value: string, isFinal: boolean, stream: NodeJS.WriteStream): string {
+  const c = paint(stream);
   if (isFinal) return c.cyan(bucketForSuffix(value));
   if (!value) return '';
   const ok = checkSuffix(value).ok;
@@ -31,21 +30,22 @@ export function suffixDisplay(value: string, isFinal: boolean): string {
   return `${mark} ${c.dim(prefix)}${ok ? value : c.red(value)}`;
 }
 
-export async function askSuffix(defaultSuffix: string): Promise<string> {
-  const c = paint(process.stderr);
-  process.stderr.write(
+export async function askSuffix(ctx: Context, defaultSuffix: string): Promise<string> {
+  const c = paint(ctx.stderr);
+  ctx.stderr.write(
     c.dim(
       `The bucket will be named ${bucketForSuffix('<suffix>')}. The default suffix is your account id: unique to you, and the same on every run.\n`,
     ),
   );
+  const { input } = await ctx.prompts();
   const suffix = await input(
     {
       message: 'Bucket suffix:',
       default: defaultSuffix,
       validate: validateSuffix,
-      transformer: (value, { isFinal }) => suffixDisplay(value, isFinal),
+      transformer: (value, { isFinal }) => suffixDisplay(value, isFinal, ctx.stderr),
     },
-    context,
+    { output: ctx.stderr },
   );
   return suffix.trim();
 }
@@ -59,8 +59,9 @@ export function regionChoices(term: string | undefined) {
 }
 
 /** A searchable list with us-east-1 first; any other choice shows the vendor's note and asks again. */
-export async function askRegion(): Promise<string> {
-  const c = paint(process.stderr);
+export async function askRegion(ctx: Context): Promise<string> {
+  const c = paint(ctx.stderr);
+  const { search, confirm } = await ctx.prompts();
   for (;;) {
     const region = await search(
       {
@@ -68,16 +69,14 @@ export async function askRegion(): Promise<string> {
         source: (term) => regionChoices(term),
         pageSize: 10,
       },
-      context,
+      { output: ctx.stderr },
     );
     if (isDefaultRegion(region)) return region;
-    process.stderr.write(
+    ctx.stderr.write(
       `${c.yellow(`${symbols.warn} ${region} (${regionName(region)}) is not ${DEFAULT_REGION}.`)} ${NON_DEFAULT_REGION_NOTE}\n`,
     );
-    if (await confirm({ message: `Use ${region} anyway?`, default: false }, context)) return region;
+    if (await confirm({ message: `Use ${region} anyway?`, default: false }, { output: ctx.stderr })) {
+      return region;
+    }
   }
-}
-
-export async function askConfirm(message: string, defaultAnswer: boolean): Promise<boolean> {
-  return confirm({ message, default: defaultAnswer }, context);
 }

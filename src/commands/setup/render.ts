@@ -1,6 +1,6 @@
 import { renderPolicyDiff } from '../../core/policy-diff.js';
 import { terminalSafe } from '../../core/sanitize.js';
-import type { PlanStep, SetupPlan, StepChange } from '../../core/setup-plan.js';
+import { isPolicyStep, type SetupPlan, type StepChange } from '../../core/setup-plan.js';
 import { DEFAULT_REGION, NON_DEFAULT_REGION_NOTE } from '../../core/vendor.js';
 import type { SetupPlanDocument } from '../../schemas/setup.js';
 import { paint, symbols } from '../../ui/color.js';
@@ -21,15 +21,14 @@ function diffLine(line: string, c: ReturnType<typeof paint>): string {
 }
 
 /** The plan for people, on stderr: one line per step, the policy diff under its step, then warnings. */
-export function renderPlan(plan: SetupPlan, stream: NodeJS.WriteStream = process.stderr): string {
+export function renderPlan(plan: SetupPlan, stream: NodeJS.WriteStream): string {
   const c = paint(stream);
   const lines = ['', c.bold(`Plan for ${plan.bucket} (${plan.region}, account ${plan.account}):`)];
-  plan.steps.forEach((step: PlanStep, i) => {
+  plan.steps.forEach((step, i) => {
     lines.push(`  ${i + 1}. ${stepLabel(step.change, c)} ${step.title}: ${step.detail}`);
-    if (step.id === 'policy' && 'diff' in step && step.change !== 'none') {
+    if (isPolicyStep(step) && step.change !== 'none') {
       // Statement summaries quote the stored policy (Sids, conditions), which is not ours to trust on a terminal.
-      for (const l of renderPolicyDiff(plan.steps[3].diff))
-        lines.push(`       ${diffLine(terminalSafe(l), c)}`);
+      for (const l of renderPolicyDiff(step.diff)) lines.push(`       ${diffLine(terminalSafe(l), c)}`);
     }
     for (const n of step.notes) lines.push(`       ${c.dim(`note: ${n}`)}`);
   });
@@ -51,12 +50,11 @@ export function planDocument(plan: SetupPlan, identity: { account: string; arn: 
     warnings: plan.warnings,
     steps: plan.steps.map((s) => {
       const base = { id: s.id, title: s.title, change: s.change, detail: s.detail, notes: s.notes };
-      if (s.id !== 'policy') return base;
-      const p = plan.steps[3];
+      if (!isPolicyStep(s)) return base;
       return {
         ...base,
-        diff: p.diff.map((d) => ({ ...d, sid: d.sid ?? null })),
-        policy: p.policy as unknown as Record<string, unknown>,
+        diff: s.diff.map((d) => ({ ...d, sid: d.sid ?? null })),
+        policy: s.policy as unknown as Record<string, unknown>,
       };
     }),
   };

@@ -1,8 +1,8 @@
 import type { Context } from '../../context.js';
-import { checkBucketName, checkSuffix } from '../../core/bucket-name.js';
-import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../../core/policy.js';
+import type { VendorPrincipals } from '../../core/policy.js';
 import { terminalSafe } from '../../core/sanitize.js';
 import { UsageError } from '../../errors.js';
+import { bucketFromFlags, principalsFromFlags } from '../../schemas/flags.js';
 import { paint } from '../../ui/color.js';
 
 export interface BucketFlags {
@@ -20,53 +20,34 @@ export interface ResolvedBucket {
   warnings: string[];
 }
 
+/** Warnings about the input (an unusual bucket name), on stderr, before anything else happens. */
+export function showWarnings(ctx: Pick<Context, 'stderr'>, warnings: readonly string[]): void {
+  for (const w of warnings)
+    ctx.stderr.write(`${paint(ctx.stderr).yellow('Warning:')} ${terminalSafe(w, { newlines: true })}\n`);
+}
+
 /** --suffix or --bucket, exactly one, validated by the naming rules; warnings go to stderr. */
 export function resolveBucket(
   opts: BucketFlags,
   ctx: Pick<Context, 'stderr'>,
   { required = true } = {},
 ): ResolvedBucket {
-  if (opts.suffix !== undefined && opts.bucket !== undefined) {
-    throw new UsageError('Give either --suffix or --bucket, not both.');
-  }
-  if (opts.suffix === undefined && opts.bucket === undefined) {
+  const named = bucketFromFlags(opts);
+  if (!named.ok) throw new UsageError(named.message);
+  if (named.bucket === undefined) {
     if (!required) return { bucket: '', warnings: [] };
     throw new UsageError(
       'Missing bucket.',
       'Pass --suffix <suffix> (bucket prophecy-customer-backend-events-<suffix>) or --bucket <name>.',
     );
   }
-  const check = opts.suffix !== undefined ? checkSuffix(opts.suffix) : checkBucketName(opts.bucket as string);
-  if (!check.ok)
-    throw new UsageError(
-      `Invalid ${opts.suffix !== undefined ? '--suffix' : '--bucket'} [${check.rule}]: ${check.message}`,
-    );
-  for (const w of check.warnings)
-    ctx.stderr.write(`${paint(ctx.stderr).yellow('Warning:')} ${terminalSafe(w, { newlines: true })}\n`);
-  return { bucket: check.bucket, warnings: check.warnings };
+  showWarnings(ctx, named.warnings);
+  return { bucket: named.bucket, warnings: named.warnings };
 }
 
-const ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
-
-function checkPrincipalArn(flag: string, value: string): string {
-  if (!ARN_PATTERN.test(value)) {
-    throw new UsageError(
-      `${flag} "${value}" is not an IAM role or user ARN.`,
-      'Expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>, as Prophecy gave it to you.',
-    );
-  }
-  return value;
-}
-
+/** --datasync-role-arn / --location-user-arn, checked by the one rule in src/schemas/principals.ts. */
 export function resolvePrincipals(opts: PrincipalFlags): VendorPrincipals {
-  return {
-    datasyncRoleArn:
-      opts.datasyncRoleArn === undefined
-        ? DEFAULT_PRINCIPALS.datasyncRoleArn
-        : checkPrincipalArn('--datasync-role-arn', opts.datasyncRoleArn),
-    locationUserArn:
-      opts.locationUserArn === undefined
-        ? DEFAULT_PRINCIPALS.locationUserArn
-        : checkPrincipalArn('--location-user-arn', opts.locationUserArn),
-  };
+  const named = principalsFromFlags(opts);
+  if (!named.ok) throw new UsageError(named.message, named.hint);
+  return named.principals;
 }

@@ -1,0 +1,77 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  createBucket,
+  putBucketPolicy,
+  putOwnershipControls,
+  putPublicAccessBlock,
+} from '../../../aws/bucket-write.js';
+import { isAwsFailure } from '../../../aws/errors.js';
+import type { VendorPrincipals } from '../../../core/policy.js';
+import { ALL_BLOCKED, type PlanStep, policyStepOf, type SetupPlan } from '../../../core/setup-plan.js';
+import { CliError } from '../../../errors.js';
+import { PRINCIPAL_FLAGS } from '../../../schemas/flags.js';
+import { applyWithSpinners } from '../../shared/steps/apply.js';
+import { need, type SetupInput, type SetupStep } from '../state.js';
+
+/**
+ * S3 checks every principal of a policy when it is stored; a role or user that does not exist answers
+ * MalformedPolicy "Invalid principal in policy" without saying which one. We name the principals we wrote
+ * and which of them came from a flag, since a mistyped flag is the usual cause.
+ */
+export function invalidPrincipalError(
+  err: unknown,
+  bucket: string,
+  principals: VendorPrincipals,
+  overridden: (keyof VendorPrincipals)[],
+): CliError {
+  const suspects = overridden.length
+    ? overridden.map((k) => `${principals[k]} (from ${PRINCIPAL_FLAGS[k]})`)
+    : [principals.datasyncRoleArn, principals.locationUserArn];
+  return new CliError(
+    `S3 refused the policy for ${bucket}: a principal does not exist in IAM. Check ${suspects.join(' and ')}.`,
+    {
+      cause: err,
+      hint: overridden.length
+        ? `Correct ${overridden.map((k) => PRINCIPAL_FLAGS[k]).join(' / ')} (copy the ARN exactly as Prophecy gave it) and run setup again.`
+        : 'If Prophecy gave you other ARNs, pass them with --datasync-role-arn / --location-user-arn; otherwise ask Prophecy whether their role was renamed.',
+    },
+  );
+}
+
+/** What one plan step does to the bucket. Every call but CreateBucket carries ExpectedBucketOwner. */
+async function perform(s3: S3Client, plan: SetupPlan, step: PlanStep, input: SetupInput): Promise<void> {
+  switch (step.id) {
+    case 'create-bucket':
+      await createBucket(s3, plan.bucket, plan.region);
+      return;
+    case 'ownership':
+      await putOwnershipControls(s3, plan.bucket, plan.account);
+      return;
+    case 'public-access-block':
+      await putPublicAccessBlock(s3, plan.bucket, plan.account, ALL_BLOCKED);
+      return;
+    case 'policy':
+      try {
+        await putBucketPolicy(s3, plan.bucket, plan.account, policyStepOf(plan).policyText);
+      } catch (err) {
+        if (isAwsFailure(err, 'malformed-policy') && /invalid principal/i.test(err.detail)) {
+          throw invalidPrincipalError(err, plan.bucket, input.principals, input.overridden);
+        }
+        throw err;
+      }
+      return;
+  }
+}
+
+/** 7. Apply the plan, one spinner per step, in the bucket's region. */
+export const apply: SetupStep = async (ctx, state) => {
+  const plan = need(state, 'plan');
+  const s3 = await state.aws.s3(need(state, 'region'));
+  state.s3 = s3;
+  state.outcomes = plan.satisfied
+    ? plan.steps.map((step) => ({ step, status: 'unchanged' as const }))
+    : await applyWithSpinners(ctx, plan.steps, (step) => perform(s3, plan, step, state.input), {
+        command: 'setup',
+      });
+  return undefined;
+};
