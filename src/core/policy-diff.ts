@@ -1,4 +1,5 @@
 import type { PolicyStatement } from './policy.js';
+import { asList } from './policy-eval.js';
 
 /**
  * Comparing bucket policies by meaning, and describing the difference to a person.
@@ -18,11 +19,6 @@ const ACCOUNT_ID = /^\d{12}$/;
 const UNIQUE_ID = /^(AROA|AIDA)[A-Z0-9]{12,}$/;
 
 type Canonical = string | string[] | Record<string, unknown> | undefined;
-
-function asList(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
 
 function sortedUnique(values: string[]): string[] {
   return [...new Set(values)].sort();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bucketForSuffix, checkBucketName, checkSuffix } from '../core/bucket-name.js';
 import { DEFAULT_PRINCIPALS } from '../core/policy.js';
+import { PRINCIPAL_ARN } from '../core/principal.js';
 import { isKnownRegion } from '../core/regions.js';
 import { verifyCheckSchema } from './verify.js';
 
@@ -25,7 +26,6 @@ export const setupRegionSchema = z.string().refine(isKnownRegion, {
     `"${String(issue.input)}" is not an AWS region setup knows (commercial regions only, e.g. us-east-1, eu-west-1).`,
 });
 
-const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 export const setupPrincipalArnSchema = z
   .string()
   .regex(PRINCIPAL_ARN, 'expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>');

@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js';
 import { checkBucketName, checkSuffix } from '../../core/bucket-name.js';
 import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../../core/policy.js';
+import { isPrincipalArn } from '../../core/principal.js';
 import { UsageError } from '../../errors.js';
 import { paint } from '../../ui/color.js';
 
@@ -44,10 +45,8 @@ export function resolveBucket(
   return { bucket: check.bucket, warnings: check.warnings };
 }
 
-const ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
-
 function checkPrincipalArn(flag: string, value: string): string {
-  if (!ARN_PATTERN.test(value)) {
+  if (!isPrincipalArn(value)) {
     throw new UsageError(
       `${flag} "${value}" is not an IAM role or user ARN.`,
       'Expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>, as Prophecy gave it to you.',
