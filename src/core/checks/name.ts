@@ -3,7 +3,7 @@ import { defineCheck, fail, pass, warn } from './types.js';
 
 export const nameCheck = defineCheck({
   id: 'name',
-  title: 'The name follows prophecy-customer-backend-events-<suffix>',
+  title: 'The name follows `prophecy-customer-backend-events-<suffix>`',
   reads: [],
   needsBucket: false,
   outcomes: {

@@ -59,12 +59,12 @@ export const READS = {
     description: 'the bucket policy text exactly as S3 returns it; undefined when there is none',
   }),
   hasObjects: read<boolean>({
-    call: 'ListObjectsV2 (MaxKeys 1)',
+    call: 'ListObjectsV2, MaxKeys 1',
     permissions: ['s3:ListBucket'],
     description: 'whether the bucket holds at least one object (setup asks before changing a full bucket)',
   }),
   newest: read<NewestObject | null>({
-    call: 'ListObjectsV2 (every page)',
+    call: 'ListObjectsV2, every page',
     permissions: ['s3:ListBucket'],
     description: 'the most recently written object; null when the bucket is empty',
   }),
