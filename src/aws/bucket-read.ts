@@ -231,12 +231,15 @@ export async function performReads<K extends ReadKey>(
   env: Omit<ReadEnv, 'owner'> & { owner: string | undefined | Promise<string | undefined> },
 ): Promise<ReadsOf<K>> {
   const owner = Promise.resolve(env.owner);
-  const results = await Promise.all(
-    keys.map(async (key) => {
-      const base = { ...env, owner: READS[key].beforeIdentity ? undefined : await owner };
-      return [key, await tolerant(key, base)] as const;
-    }),
-  );
+  const [results] = await Promise.all([
+    Promise.all(
+      keys.map(async (key) => {
+        const base = { ...env, owner: READS[key].beforeIdentity ? undefined : await owner };
+        return [key, await tolerant(key, base)] as const;
+      }),
+    ),
+    owner, // a failed identity call fails the round even when no read waited for it
+  ]);
   return Object.fromEntries(results) as ReadsOf<K>;
 }
 

@@ -75,14 +75,14 @@ function stream() {
   return { s, text: () => text };
 }
 
-function fakeContext(s3Script: Script) {
+function fakeContext(s3Script: Script, stsScript?: Script) {
   const out = stream();
   const err = stream();
   const s3Sent: Sent[] = [];
   const stsSent: Sent[] = [];
   const s3 = fakeClient(s3Script, s3Sent);
   const sts = fakeClient(
-    {
+    stsScript ?? {
       GetCallerIdentityCommand: {
         Account: ACCOUNT,
         Arn: `arn:aws:iam::${ACCOUNT}:user/me`,
@@ -231,6 +231,13 @@ describe('verify run(ctx, input) with fake clients', () => {
       ['name', 'pass'],
     ]);
     expect(doc.region).toBe('us-east-1');
+  });
+
+  it('a failed identity call stops the run, and no owner-bound read is sent without the owner', async () => {
+    const f = fakeContext(healthyS3(), { GetCallerIdentityCommand: awsError('ExpiredToken', 400) });
+    await expect(run(f.ctx, parse({ suffix: SUFFIX } as VerifyFlags, f.ctx))).rejects.toThrow();
+    expect(f.s3Sent.map((s) => s.command)).toEqual(['HeadBucketCommand']);
+    expect(f.stdout()).toBe('');
   });
 
   it('a network failure stops the run instead of judging', async () => {
