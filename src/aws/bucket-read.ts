@@ -9,18 +9,28 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import {
-  type BucketExistence,
   type BucketState,
+  bucketExistence,
+  type HeadStatus,
   normalizeLocation,
   type PublicAccessBlock,
 } from '../core/bucket-state.js';
+import {
+  type NewestObject,
+  READS,
+  type ReadKey,
+  type ReadResult,
+  type ReadValue,
+} from '../core/checks/reads.js';
 import { type AwsCallContext, type AwsFailureKind, awsCall, isAwsFailure, toAwsFailure } from './errors.js';
+import type { AwsClientFactory } from './factory.js';
 
-/**
+/*
  * One small function per read. "Not configured" answers (no policy, no ownership controls, ...)
  * become `undefined`; every other failure is an AwsFailure (see awsCall). `owner` is passed as
  * ExpectedBucketOwner so that S3 itself refuses to answer about another account's bucket.
  */
+
 function ownerParam(owner: string | undefined) {
   return owner ? { ExpectedBucketOwner: owner } : {};
 }
@@ -42,8 +52,7 @@ async function absentOn<T>(
 
 export type HeadResult =
   | { status: 'found'; region: string | undefined }
-  | { status: 'not-found' }
-  | { status: 'forbidden' };
+  | { status: Exclude<HeadStatus, 'found'> };
 
 export async function headBucket(s3: S3Client, bucket: string, owner?: string): Promise<HeadResult> {
   try {
@@ -132,12 +141,6 @@ export async function bucketHasObjects(s3: S3Client, bucket: string, owner?: str
   return (out.KeyCount ?? out.Contents?.length ?? 0) > 0;
 }
 
-export interface NewestObject {
-  key: string;
-  lastModified: Date;
-  count: number;
-}
-
 /** Walks the whole listing (1,000 keys a page) to find the most recently written object. */
 export async function newestObject(
   s3: S3Client,
@@ -170,67 +173,72 @@ export async function newestObject(
   return newest ? { ...newest, count } : undefined;
 }
 
-type Read<T> = { ok: true; value: T } | { ok: false };
+/** Where a read happens: the bucket, its client, and the account sent as ExpectedBucketOwner. */
+export interface ReadEnv {
+  s3: S3Client;
+  bucket: string;
+  /** The caller's account id; HeadBucket goes out before it is known. */
+  owner: string | undefined;
+  /** For reads beyond S3 (e.g. KMS key policies); verify passes its factory. */
+  aws?: AwsClientFactory | undefined;
+}
+
+/**
+ * The read table: one small function per read key of src/core/checks/reads.ts, each one AWS call (or, for
+ * listings, one call a page). A check that needs something new adds its key there and its function here;
+ * the mapped type makes a missing or mistyped entry a compile error.
+ */
+export const BUCKET_READS: { [K in ReadKey]: (env: ReadEnv) => Promise<ReadValue<K>> } = {
+  head: async ({ s3, bucket, owner }) => bucketExistence((await headBucket(s3, bucket, owner)).status),
+  location: ({ s3, bucket, owner }) => getBucketRegion(s3, bucket, owner),
+  ownership: ({ s3, bucket, owner }) => getObjectOwnership(s3, bucket, owner),
+  publicAccessBlock: ({ s3, bucket, owner }) => getPublicAccessBlock(s3, bucket, owner),
+  policy: ({ s3, bucket, owner }) => getBucketPolicyText(s3, bucket, owner),
+  hasObjects: ({ s3, bucket, owner }) => bucketHasObjects(s3, bucket, owner),
+  newest: async ({ s3, bucket, owner }) => (await newestObject(s3, bucket, owner)) ?? null,
+};
 
 /**
  * A read that answers AccessDenied is recorded rather than fatal, so one missing permission doesn't hide
- * the rest; a bucket that vanished meanwhile reads as absent (HeadBucket's answer decides). Anything else
+ * the rest; a bucket that vanished meanwhile reads as missing (HeadBucket's answer decides). Anything else
  * (network, credentials) still stops the run.
  */
-async function tolerant<T>(denied: string[], action: string, fn: () => Promise<T>): Promise<Read<T>> {
+async function tolerant<K extends ReadKey>(key: K, env: ReadEnv): Promise<ReadResult<ReadValue<K>>> {
   try {
-    return { ok: true, value: await fn() };
+    return { status: 'ok', value: await BUCKET_READS[key](env) };
   } catch (err) {
-    if (isAwsFailure(err, 'access-denied')) {
-      denied.push(action);
-      return { ok: false };
-    }
-    if (isAwsFailure(err, 'not-found')) return { ok: false };
+    if (isAwsFailure(err, 'access-denied'))
+      return { status: 'denied', permission: READS[key].permissions[0] };
+    if (isAwsFailure(err, 'not-found')) return { status: 'missing' };
     throw err;
   }
 }
 
-const readValue = <T>(r: Read<T>): T | undefined => (r.ok ? r.value : undefined);
+export type ReadsOf<K extends ReadKey> = { [P in K]: ReadResult<ReadValue<P>> };
 
-export interface BucketConfig {
-  denied: string[];
-  region: string | undefined;
-  objectOwnership: string | undefined;
-  publicAccessBlock: PublicAccessBlock | undefined;
-  policyText: string | undefined;
-  /** Only with `checkObjects`. */
-  hasObjects: boolean | undefined;
-  /** Only with `newest`: the most recent object, null when the bucket is empty, undefined when not read. */
-  newest: NewestObject | null | undefined;
-}
-
-/** The bucket's configuration, read in one parallel round with ExpectedBucketOwner = `owner`. */
-export async function readBucketConfig(
-  s3: S3Client,
-  bucket: string,
-  owner: string | undefined,
-  opts: { checkObjects?: boolean | undefined; newest?: boolean | undefined } = {},
-): Promise<BucketConfig> {
-  const denied: string[] = [];
-  const skip = Promise.resolve<Read<never>>({ ok: false });
-  const [region, objectOwnership, publicAccessBlock, policyText, hasObjects, newest] = await Promise.all([
-    tolerant(denied, 's3:GetBucketLocation', () => getBucketRegion(s3, bucket, owner)),
-    tolerant(denied, 's3:GetBucketOwnershipControls', () => getObjectOwnership(s3, bucket, owner)),
-    tolerant(denied, 's3:GetBucketPublicAccessBlock', () => getPublicAccessBlock(s3, bucket, owner)),
-    tolerant(denied, 's3:GetBucketPolicy', () => getBucketPolicyText(s3, bucket, owner)),
-    opts.checkObjects ? tolerant(denied, 's3:ListBucket', () => bucketHasObjects(s3, bucket, owner)) : skip,
-    opts.newest ? tolerant(denied, 's3:ListBucket', () => newestObject(s3, bucket, owner)) : skip,
+/**
+ * Performs the given reads in one parallel round, every one with ExpectedBucketOwner = `owner`. The reads
+ * marked `beforeIdentity` (HeadBucket) start at once without it; the others start the moment `owner`
+ * resolves, so a caller can pass STS's answer still in flight.
+ */
+export async function performReads<K extends ReadKey>(
+  keys: readonly K[],
+  env: Omit<ReadEnv, 'owner'> & { owner: string | undefined | Promise<string | undefined> },
+): Promise<ReadsOf<K>> {
+  const owner = Promise.resolve(env.owner);
+  const [results] = await Promise.all([
+    Promise.all(
+      keys.map(async (key) => {
+        const base = { ...env, owner: READS[key].beforeIdentity ? undefined : await owner };
+        return [key, await tolerant(key, base)] as const;
+      }),
+    ),
+    owner, // a failed identity call fails the round even when no read waited for it
   ]);
-  return {
-    denied,
-    region: readValue(region),
-    objectOwnership: readValue(objectOwnership),
-    publicAccessBlock: readValue(publicAccessBlock),
-    policyText: readValue(policyText),
-    hasObjects: readValue(hasObjects),
-    newest: newest.ok ? (newest.value ?? null) : undefined,
-  };
+  return Object.fromEntries(results) as ReadsOf<K>;
 }
+
+const valueOr = <T>(r: ReadResult<T>): T | undefined => (r.status === 'ok' ? r.value : undefined);
 
 export interface ReadOptions {
   /** The caller's account id, sent as ExpectedBucketOwner. */
@@ -241,7 +249,7 @@ export interface ReadOptions {
   checkObjects?: boolean;
 }
 
-/** Everything setup needs to know about a bucket: whose it is, then its configuration. */
+/** Everything setup needs to know about a bucket: whose it is, then its configuration (one parallel round). */
 export async function readBucketState(
   s3: S3Client,
   bucket: string,
@@ -251,15 +259,25 @@ export async function readBucketState(
     headBucket(s3, bucket, opts.owner),
     opts.checkOwnership ? ownsBucket(s3, bucket) : Promise.resolve(undefined),
   ]);
-  let existence: BucketExistence;
-  if (head.status === 'not-found') existence = 'not-found';
-  else if (owned === false) existence = 'exists-not-yours';
-  else if (head.status === 'forbidden') existence = 'forbidden';
-  else existence = 'yours';
+  const existence = bucketExistence(head.status, owned);
   if (existence !== 'yours') return { bucket, existence, denied: [] };
 
-  const { newest: _unused, ...config } = await readBucketConfig(s3, bucket, opts.owner, {
-    checkObjects: opts.checkObjects,
+  const keys = ['location', 'ownership', 'publicAccessBlock', 'policy'] as const;
+  const r = await performReads(opts.checkObjects ? [...keys, 'hasObjects'] : keys, {
+    s3,
+    bucket,
+    owner: opts.owner,
   });
-  return { bucket, existence, ...config };
+  const hasObjects = 'hasObjects' in r ? r.hasObjects : ({ status: 'missing' } as const);
+  const all = [r.location, r.ownership, r.publicAccessBlock, r.policy, hasObjects];
+  return {
+    bucket,
+    existence,
+    denied: all.flatMap((x) => (x.status === 'denied' ? [x.permission] : [])),
+    region: valueOr(r.location),
+    objectOwnership: valueOr(r.ownership),
+    publicAccessBlock: valueOr(r.publicAccessBlock),
+    policyText: valueOr(r.policy),
+    hasObjects: valueOr(hasObjects),
+  };
 }

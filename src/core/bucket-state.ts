@@ -1,7 +1,4 @@
-/**
- * What we read about a bucket, as plain data. `undefined` means "not set" (e.g. no policy);
- * reads that were refused are recorded in `denied`, so checks can tell "absent" from "could not see".
- */
+/** S3's four Block Public Access settings. */
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
   IgnorePublicAcls: boolean;
@@ -11,6 +8,10 @@ export interface PublicAccessBlock {
 
 export type BucketExistence = 'yours' | 'not-found' | 'forbidden' | 'exists-not-yours';
 
+/**
+ * What we read about a bucket, as plain data. `undefined` means "not set" (e.g. no policy);
+ * reads that were refused are recorded in `denied`, so checks can tell "absent" from "could not see".
+ */
 export interface BucketState {
   bucket: string;
   existence: BucketExistence;
@@ -22,12 +23,27 @@ export interface BucketState {
   policyText?: string | undefined;
   /** Whether the bucket holds at least one object (only read when asked). */
   hasObjects?: boolean | undefined;
-  /** Calls that answered AccessDenied, by S3 action name. */
+  /** Reads that answered AccessDenied, by the IAM permission they need (e.g. s3:GetBucketPolicy). */
   denied: string[];
 }
 
+/** GetBucketLocation's LocationConstraint → a region code. */
 export function normalizeLocation(constraint: string | undefined | null): string {
   if (!constraint) return 'us-east-1';
   if (constraint === 'EU') return 'eu-west-1';
   return constraint;
+}
+
+/** HeadBucket's answer: 200, 404, or 403. */
+export type HeadStatus = 'found' | 'not-found' | 'forbidden';
+
+/**
+ * HeadBucket's answer (and, when asked, whether ListBuckets lists the bucket as the caller's) → whose bucket
+ * it is. The one place that mapping lives: setup asks ListBuckets too, verify does not (`owned` undefined).
+ */
+export function bucketExistence(head: HeadStatus, owned?: boolean | undefined): BucketExistence {
+  if (head === 'not-found') return 'not-found';
+  if (owned === false) return 'exists-not-yours';
+  if (head === 'forbidden') return 'forbidden';
+  return 'yours';
 }

@@ -1,5 +1,5 @@
 import type { PolicyStatement } from './policy.js';
-import { isUniqueId } from './policy-eval.js';
+import { asList, isUniqueId } from './policy-eval.js';
 
 /**
  * Comparing bucket policies by meaning, and describing the difference to a person.
@@ -13,11 +13,6 @@ import { isUniqueId } from './policy-eval.js';
 const ACCOUNT_ID = /^\d{12}$/;
 
 type Canonical = string | string[] | Record<string, unknown> | undefined;
-
-function asList(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
 
 function sortedUnique(values: string[]): string[] {
   return [...new Set(values)].sort();

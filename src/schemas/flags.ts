@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkBucketName, checkSuffix } from '../core/bucket-name.js';
 import { DEFAULT_PRINCIPALS, type VendorPrincipals } from '../core/policy.js';
+import { PRINCIPAL_ARN } from '../core/principal.js';
 
 /**
  * The rules of the flags several commands share, with their command-line wording: one place, whether a
@@ -32,9 +33,6 @@ export function bucketFromFlags(flags: {
   }
   return { ok: true, bucket: check.bucket, warnings: check.warnings };
 }
-
-/** Prophecy's principals as flags give them: one pattern, one wording. */
-export const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
 export const principalArnSchema = z
   .string()

@@ -24,6 +24,7 @@ export function renderChecks(results: CheckResult[], opts: RenderOptions = {}): 
     fail: c.red(symbols.fail),
   };
   const shown = opts.quiet ? results.filter((r) => r.status === 'fail') : results;
+  // The id column is padded by `.length`: check ids are ASCII (lower case and `-`), so that is their width.
   const width = Math.max(0, ...shown.map((r) => r.id.length));
   const lines = shown.map((r) => {
     // Messages quote bucket contents (object keys, policy text) that the bucket's writers control.

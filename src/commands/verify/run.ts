@@ -1,9 +1,16 @@
-import { headBucket, type NewestObject, readBucketConfig } from '../../aws/bucket-read.js';
+import { performReads } from '../../aws/bucket-read.js';
 import type { AwsSettings } from '../../aws/factory.js';
 import { getCallerIdentity } from '../../aws/identity.js';
 import type { Context } from '../../context.js';
-import type { BucketExistence, BucketState } from '../../core/bucket-state.js';
-import { type CheckResult, runChecks, summarize } from '../../core/checks.js';
+import {
+  type CheckResult,
+  judgeChecks,
+  type ReadKey,
+  type ReadResults,
+  readsOf,
+  selectChecks,
+  summarize,
+} from '../../core/checks.js';
 import { parseDuration } from '../../core/duration.js';
 import type { VendorPrincipals } from '../../core/policy.js';
 import { DEFAULT_REGION } from '../../core/vendor.js';
@@ -49,28 +56,23 @@ function parseMaxAge(text: string | undefined): number | undefined {
 }
 
 /**
- * Reads everything in one parallel round. The reads carry ExpectedBucketOwner = the caller's account, so a
- * bucket of the same name in another account (which you might be able to read) is refused by S3 itself
- * instead of being verified by mistake. That needs the account id first: STS GetCallerIdentity runs together
- * with HeadBucket (which needs no owner), and the reads start the moment STS answers — the same two
- * round-trips readBucketState's HeadBucket-then-reads would take, with the ownership guarantee added.
+ * Performs the reads the selected checks declare, in one parallel round. The reads carry ExpectedBucketOwner
+ * = the caller's account, so a bucket of the same name in another account (which you might be able to read)
+ * is refused by S3 itself instead of being verified by mistake. That needs the account id first: STS
+ * GetCallerIdentity runs together with HeadBucket (which needs no owner), and the other reads start the
+ * moment STS answers — two round-trips in all.
  */
-async function readState(
+async function readFor(
   ctx: Context,
   settings: AwsSettings,
   bucket: string,
   region: string,
-  withNewest: boolean,
-): Promise<{ state: BucketState; newest: NewestObject | null | undefined }> {
+  keys: readonly ReadKey[],
+): Promise<ReadResults> {
   const aws = ctx.aws(settings);
   const [s3, sts] = await Promise.all([aws.s3(region), aws.sts()]);
-  const identity = getCallerIdentity(sts, settings.profile);
-  const reads = identity.then((id) => readBucketConfig(s3, bucket, id.account, { newest: withNewest }));
-  const [head, r] = await Promise.all([headBucket(s3, bucket), reads]);
-  const existence: BucketExistence =
-    head.status === 'found' ? 'yours' : head.status === 'not-found' ? 'not-found' : 'forbidden';
-  const { newest, hasObjects: _unused, ...config } = r;
-  return { state: { bucket, existence, ...config }, newest };
+  const owner = getCallerIdentity(sts, settings.profile).then((id) => id.account);
+  return performReads(keys, { s3, bucket, owner, aws });
 }
 
 export function verifyDocument(
@@ -90,17 +92,13 @@ export function verifyDocument(
 
 export async function run(ctx: Context, input: VerifyInput): Promise<number> {
   const { bucket, expectedRegion, strict, maxAgeMs } = input;
-  const { state, newest } = await readState(ctx, input.aws, bucket, expectedRegion, maxAgeMs !== undefined);
-  const results = runChecks({
-    state,
-    expectedRegion,
-    principals: input.principals,
-    ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
-    ...(newest !== undefined ? { newest } : {}),
-  });
+  const options = { bucket, expectedRegion, principals: input.principals, maxAgeMs };
+  const reads = await readFor(ctx, input.aws, bucket, expectedRegion, readsOf(selectChecks(options)));
+  const results = judgeChecks(reads, { ...options, now: new Date(ctx.now()) });
 
   if (input.output === 'json') {
-    const doc = verifyDocument(bucket, state.region ?? expectedRegion, results, strict);
+    const region = reads.location?.status === 'ok' ? reads.location.value : expectedRegion;
+    const doc = verifyDocument(bucket, region, results, strict);
     ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     ctx.stdout.write(renderChecks(results, { quiet: input.quiet, strict, stream: ctx.stdout }));
