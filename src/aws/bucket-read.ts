@@ -14,6 +14,7 @@ import {
   normalizeLocation,
   type PublicAccessBlock,
 } from '../core/bucket-state.js';
+import type { NewestObject } from '../core/objects.js';
 import {
   type AwsCallContext,
   awsCall,
@@ -22,6 +23,10 @@ import {
   isNotFound,
   translateAwsError,
 } from './errors.js';
+import { listObjectPages } from './objects.js';
+
+// Callers that still import the type from here (verify, core/checks.ts) can import it from core/objects.ts.
+export type { NewestObject } from '../core/objects.js';
 
 /**
  * One small function per read. "Not configured" answers (no policy, no ownership controls, ...)
@@ -137,12 +142,6 @@ export async function bucketHasObjects(s3: S3Client, bucket: string, owner?: str
   return (out.KeyCount ?? out.Contents?.length ?? 0) > 0;
 }
 
-export interface NewestObject {
-  key: string;
-  lastModified: Date;
-  count: number;
-}
-
 /** Walks the whole listing (1,000 keys a page) to find the most recently written object. */
 export async function newestObject(
   s3: S3Client,
@@ -152,26 +151,14 @@ export async function newestObject(
 ): Promise<NewestObject | undefined> {
   let newest: NewestObject | undefined;
   let count = 0;
-  let token: string | undefined;
-  do {
-    const out = await awsCall({ operation: 'ListObjectsV2', action: 's3:ListBucket', resource: bucket }, () =>
-      s3.send(
-        new ListObjectsV2Command({
-          Bucket: bucket,
-          ...(prefix ? { Prefix: prefix } : {}),
-          ...(token ? { ContinuationToken: token } : {}),
-          ...ownerParam(owner),
-        }),
-      ),
-    );
-    for (const o of out.Contents ?? []) {
-      if (!o.Key || !o.LastModified) continue;
+  for await (const page of listObjectPages(s3, bucket, { prefix, owner })) {
+    for (const o of page) {
+      if (o.lastModifiedMs === undefined) continue;
       count++;
-      if (!newest || o.LastModified > newest.lastModified)
-        newest = { key: o.Key, lastModified: o.LastModified, count: 0 };
+      if (!newest || o.lastModifiedMs > newest.lastModified.getTime())
+        newest = { key: o.key, lastModified: new Date(o.lastModifiedMs), count: 0 };
     }
-    token = out.IsTruncated ? out.NextContinuationToken : undefined;
-  } while (token);
+  }
   return newest ? { ...newest, count } : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { inferEntity } from '../catalog.js';
+import { inferEntity } from '../core/catalog.js';
 import type { AuditEvent, EventFacts } from './event.js';
 import { redact } from './redact.js';
 import { parseEventTime } from './time.js';

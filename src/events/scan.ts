@@ -1,5 +1,38 @@
-import { LineSplitter } from './lines.js';
+import { queriesOfEntity } from '../core/catalog.js';
 import { FIELD_ALIASES, isRecordObject } from './normalize.js';
+
+/*
+ * Text to records: lines are cut out of streamed text, a raw-line pre-filter rules out lines that cannot
+ * match before they are parsed, and each object's shape (JSON Lines, one array, one wrapper object) is
+ * found from its first line. Pure: no I/O.
+ */
+
+/** Splits streamed text into lines without holding more than one partial line (\n or \r\n endings). */
+export class LineSplitter {
+  private rest = '';
+
+  /** The complete lines in `chunk` (plus what was left over from the previous chunk). */
+  push(chunk: string): string[] {
+    const text = this.rest === '' ? chunk : this.rest + chunk;
+    const lines: string[] = [];
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      lines.push(text.slice(start, end));
+      start = nl + 1;
+    }
+    this.rest = start === 0 ? text : text.slice(start);
+    return lines;
+  }
+
+  /** The last line when the text did not end with a newline. */
+  flush(): string | undefined {
+    const last = this.rest;
+    this.rest = '';
+    if (last === '') return undefined;
+    return last.endsWith('\r') ? last.slice(0, -1) : last;
+  }
+}
 
 /** Keys under which one JSON object may hold the array of events. */
 export const WRAPPER_KEYS = ['events', 'records', 'Records', 'data'] as const;
@@ -47,17 +80,72 @@ export interface ScanCallbacks {
   bad(line: number, reason: string): void;
 }
 
+/** A cheap test on raw JSON lines, so lines that cannot match are never parsed. */
+export interface Prefilter {
+  /**
+   * False means the record cannot match, so it need not be parsed. It never rejects a record that could
+   * match (strings with JSON \u escapes are always let through).
+   */
+  mayMatch(line: string): boolean;
+  /**
+   * A global regex for one required string (or a JSON \u escape) to search whole chunks with, so lines
+   * that cannot match are skipped without even being cut out of the text.
+   */
+  needle: RegExp | undefined;
+}
+
+export interface CompiledPrefilter extends Prefilter {
+  /** True when mayMatch can reject anything (there is something to look for in the raw text). */
+  prefilters: boolean;
+}
+
+/** What the pre-filter looks for: the --entity, --query and --user values (canonical names). */
+export interface PrefilterTerms {
+  entities: readonly string[];
+  queries: readonly string[];
+  user: string | undefined;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function alternatives(words: Iterable<string>): string {
+  return [...new Set([...words].map((w) => w.toLowerCase()))].map(escapeRegExp).join('|');
+}
+
+/**
+ * The raw-line pre-filter for a query: every flag given must have one of its words somewhere in the line
+ * (case-insensitively). A line without them is counted as scanned and never parsed.
+ */
+export function compilePrefilter(f: PrefilterTerms): CompiledPrefilter {
+  const words: string[][] = [];
+  if (f.queries.length > 0) words.push([...f.queries]);
+  // The entity may be absent from the record and inferred from the query name, so any of the
+  // entity's query names in the line is enough to keep it.
+  if (f.entities.length > 0) words.push(f.entities.flatMap((e) => [e, ...queriesOfEntity(e)]));
+  if (f.user) words.push([f.user.toLowerCase()]);
+  const tests = words.map((w) => new RegExp(alternatives(w), 'i'));
+  const first = words[0];
+  return {
+    prefilters: tests.length > 0,
+    needle: first ? new RegExp(alternatives(first), 'gi') : undefined,
+    mayMatch(line: string): boolean {
+      for (const t of tests) {
+        if (!t.test(line)) return line.includes('\\u');
+      }
+      return true;
+    },
+  };
+}
+
 /**
  * Turns an object's text into records, whatever its shape: JSON Lines (each line an event, an array of
  * events, or a wrapper object), one JSON array, or one JSON object with the array under
  * events/records/Records/data. A first line that is not complete JSON switches to reading the whole
  * object as one document; if that fails too, the lines are read one by one and the bad ones reported.
+ * Lines a pre-filter rules out are counted as skipped, never parsed.
  */
-export interface Prefilter {
-  mayMatch(line: string): boolean;
-  needle: RegExp | undefined;
-}
-
 export class RecordScanner {
   private readonly splitter = new LineSplitter();
   private lineNo = 0;

@@ -1,0 +1,68 @@
+import { fitWidths, formatRow, renderTable } from '../../ui/table.js';
+import type { AuditEvent } from '../event.js';
+import type { FormatFactory } from './format.js';
+
+/** `projectID=12 version=1.4.0 …`: the request parameters in one short line for the table. */
+export function paramSummary(params: Record<string, unknown>, max = 80): string {
+  const parts = Object.entries(params).map(([k, v]) => `${k}=${shortValue(v)}`);
+  const text = parts.join(' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function shortValue(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}
+
+/** `2026-11-24 13:05:12Z`: seconds are enough to read; the ISO value is in every other format. */
+export function shortTime(iso: string | null): string {
+  return iso === null ? '-' : `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
+}
+
+/**
+ * Events stream, so the columns have fixed widths rather than measured ones; PARAMS is as wide as it is
+ * unless the terminal is narrower, and then it is cut first (TIME and CODE never are).
+ */
+const COLUMNS: { head: string; width: number; min: number }[] = [
+  { head: 'TIME', width: 20, min: 20 },
+  { head: 'ENTITY', width: 11, min: 7 },
+  { head: 'QUERY', width: 30, min: 12 },
+  { head: 'USER', width: 24, min: 10 },
+  { head: 'CODE', width: 4, min: 4 },
+  { head: 'PARAMS', width: Number.POSITIVE_INFINITY, min: 10 },
+];
+
+export function eventTableCells(e: AuditEvent): string[] {
+  return [
+    shortTime(e.time),
+    e.entity ?? '-',
+    e.query,
+    e.user ?? '-',
+    e.outcome === null ? '-' : String(e.outcome),
+    paramSummary(e.params),
+  ];
+}
+
+/** Aligned columns for people: failed events in red; counts with a total row. */
+export const create: FormatFactory = ({ color: c, columns }) => {
+  const widths = fitWidths(
+    COLUMNS.map((col) => col.width),
+    columns,
+    1,
+    COLUMNS.map((col) => col.min),
+  );
+  const row = (cells: string[]) => formatRow(cells, widths, { gap: ' ' }).slice(0, -1);
+  return {
+    header: () => `${c.bold(row(COLUMNS.map((col) => col.head)))}\n`,
+    event: (e) => {
+      const line = row(eventTableCells(e));
+      return `${e.failed ? c.red(line) : line}\n`;
+    },
+    footer: () => '',
+    counts: (total, groups) =>
+      renderTable(
+        [...groups.map((g) => [g.entity ?? '-', g.query, String(g.count)]), ['', 'total', String(total)]],
+        { head: ['ENTITY', 'QUERY', 'COUNT'], columns },
+      ),
+  };
+};
