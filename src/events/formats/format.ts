@@ -5,8 +5,8 @@ import type { AuditEvent } from '../event.js';
 
 /**
  * One output format of `events query`. Events stream: `header` before the first, `event` for each,
- * `footer` after the last; `counts` is the whole --count output. A format is one file in this folder,
- * listed in ./index.ts (see docs/architecture.md).
+ * `footer` after the last; `counts` is the whole --count output. Adding a format: one file in this folder
+ * exporting `create: FormatFactory`, its line in ./index.ts, and its test (test/unit/events-formats.test.ts).
  */
 export interface EventFormat {
   /** Text before the first event (never written when nothing matched). */

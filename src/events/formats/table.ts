@@ -20,8 +20,8 @@ export function shortTime(iso: string | null): string {
 }
 
 /**
- * Events stream, so the columns have fixed widths rather than measured ones; PARAMS is as wide as it is
- * unless the terminal is narrower, and then it is cut first (TIME and CODE never are).
+ * Events stream, so the columns have fixed widths rather than measured ones. PARAMS takes what is left of
+ * a terminal's width (all it needs when piped); only below its minimum are the widest others narrowed.
  */
 const COLUMNS: { head: string; width: number; min: number }[] = [
   { head: 'TIME', width: 20, min: 20 },
@@ -29,8 +29,23 @@ const COLUMNS: { head: string; width: number; min: number }[] = [
   { head: 'QUERY', width: 30, min: 12 },
   { head: 'USER', width: 24, min: 10 },
   { head: 'CODE', width: 4, min: 4 },
-  { head: 'PARAMS', width: Number.POSITIVE_INFINITY, min: 10 },
+  { head: 'PARAMS', width: 10, min: 10 },
 ];
+const GAP = ' ';
+
+function columnWidths(columns: number | undefined): number[] {
+  const widths = COLUMNS.map((col) => col.width);
+  if (columns === undefined) return [...widths.slice(0, -1), Number.POSITIVE_INFINITY];
+  const fitted = fitWidths(
+    widths,
+    columns,
+    GAP.length,
+    COLUMNS.map((col) => col.min),
+  );
+  const others = fitted.slice(0, -1);
+  const used = others.reduce((n, w) => n + w + GAP.length, 0);
+  return [...others, Math.max(fitted.at(-1) as number, columns - used)];
+}
 
 export function eventTableCells(e: AuditEvent): string[] {
   return [
@@ -45,13 +60,8 @@ export function eventTableCells(e: AuditEvent): string[] {
 
 /** Aligned columns for people: failed events in red; counts with a total row. */
 export const create: FormatFactory = ({ color: c, columns }) => {
-  const widths = fitWidths(
-    COLUMNS.map((col) => col.width),
-    columns,
-    1,
-    COLUMNS.map((col) => col.min),
-  );
-  const row = (cells: string[]) => formatRow(cells, widths, { gap: ' ' }).slice(0, -1);
+  const widths = columnWidths(columns);
+  const row = (cells: string[]) => formatRow(cells, widths, { gap: GAP }).slice(0, -1);
   return {
     header: () => `${c.bold(row(COLUMNS.map((col) => col.head)))}\n`,
     event: (e) => {
