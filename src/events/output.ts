@@ -2,8 +2,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Context } from '../context.js';
 import { colorEnabled } from '../ui/color.js';
 import { EventCounter } from './count.js';
-import type { AuditEvent, EventFacts } from './event.js';
 import type { EventFormat } from './formats/format.js';
+import type { MatchSink } from './reader.js';
 
 const FLUSH_AT = 64 * 1024;
 
@@ -63,13 +63,8 @@ export class OutputWriter {
   }
 }
 
-/** Where the reader hands matches: writes them in a format, with back-pressure. */
-export interface EventSink {
-  /** Full events are built only if the sink wants them (--count needs just the facts). */
-  wantsEvents: boolean;
-  add(facts: EventFacts, event: AuditEvent | undefined): void;
-  /** Resolves once the output can take more (back-pressure). */
-  flush(): Promise<void> | undefined;
+/** Where the reader hands matches (see MatchSink): writes them in a format, with back-pressure. */
+export interface EventSink extends MatchSink {
   /** Writes what comes after the last match and everything still buffered. */
   finish(): Promise<void>;
 }

@@ -6,8 +6,8 @@ import { UsageError } from '../../errors.js';
 import type { OpenedSource } from './source.js';
 
 /**
- * `--dir`: a local copy (`aws s3 sync` mirror or a sent export) read as if it were the bucket. Only
- * files whose listing a time window could prune are stat'ed (`needStat`).
+ * `--dir`: a local copy (`aws s3 sync` mirror or a sent export) read as if it were the bucket. Files are
+ * stat'ed for size and mtime only with `needStat` (a time window prunes by mtime).
  */
 export async function dirSource(
   dir: string,
