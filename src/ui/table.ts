@@ -13,9 +13,13 @@ const RESET = '\u001B[0m';
 const ANSI = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/y;
 const segmenter = new Intl.Segmenter();
 
+// Printable ASCII takes a column a character: no need to ask string-width (a streamed table of many
+// thousand rows measures every cell).
+const PLAIN_ASCII = /^[\x20-\x7E…]*$/;
+
 /** Columns `text` takes on a terminal. */
 export function displayWidth(text: string): number {
-  return stringWidth(text);
+  return PLAIN_ASCII.test(text) ? text.length : stringWidth(text);
 }
 
 /** The width to fit a table into: the terminal's, when `stream` is one; otherwise none (never cut to fit). */
@@ -58,6 +62,7 @@ const joinTokens = (tokens: Token[]) => tokens.map((t) => ('ansi' in t ? t.ansi 
  */
 export function truncate(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
+  if (PLAIN_ASCII.test(text)) return width >= 1 ? `${text.slice(0, width - 1)}${ELLIPSIS}` : '';
   const room = width - 1;
   let used = 0;
   let cut = false;
@@ -190,7 +195,7 @@ export function formatRow(
     return out;
   }
   const line = widths.map((w, i) => {
-    const cell = truncate(cells[i] ?? '', w);
+    const cell = w === Number.POSITIVE_INFINITY ? (cells[i] ?? '') : truncate(cells[i] ?? '', w);
     return i === last ? cell : padEnd(cell, w);
   });
   return `${line.join(gap).trimEnd()}\n`;
