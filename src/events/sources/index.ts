@@ -28,5 +28,3 @@ export async function openSource(
       return (await import('./s3.js')).s3Source(ctx.aws(spec.aws), spec.bucket, spec.prefix);
   }
 }
-
-export { isReadable, type ObjectSource, type OpenedSource } from './source.js';
