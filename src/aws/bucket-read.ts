@@ -15,15 +15,11 @@ import {
   normalizeLocation,
   type PublicAccessBlock,
 } from '../core/bucket-state.js';
-import {
-  type NewestObject,
-  READS,
-  type ReadKey,
-  type ReadResult,
-  type ReadValue,
-} from '../core/checks/reads.js';
+import { READS, type ReadKey, type ReadResult, type ReadValue } from '../core/checks/reads.js';
+import type { NewestObject } from '../core/objects.js';
 import { type AwsCallContext, type AwsFailureKind, awsCall, isAwsFailure, toAwsFailure } from './errors.js';
 import type { AwsClientFactory } from './factory.js';
+import { listObjectPages } from './objects.js';
 
 /*
  * One small function per read. "Not configured" answers (no policy, no ownership controls, ...)
@@ -150,26 +146,14 @@ export async function newestObject(
 ): Promise<NewestObject | undefined> {
   let newest: NewestObject | undefined;
   let count = 0;
-  let token: string | undefined;
-  do {
-    const out = await awsCall({ operation: 'ListObjectsV2', action: 's3:ListBucket', resource: bucket }, () =>
-      s3.send(
-        new ListObjectsV2Command({
-          Bucket: bucket,
-          ...(prefix ? { Prefix: prefix } : {}),
-          ...(token ? { ContinuationToken: token } : {}),
-          ...ownerParam(owner),
-        }),
-      ),
-    );
-    for (const o of out.Contents ?? []) {
-      if (!o.Key || !o.LastModified) continue;
+  for await (const page of listObjectPages(s3, bucket, { prefix, owner })) {
+    for (const o of page) {
+      if (o.lastModifiedMs === undefined) continue;
       count++;
-      if (!newest || o.LastModified > newest.lastModified)
-        newest = { key: o.Key, lastModified: o.LastModified, count: 0 };
+      if (!newest || o.lastModifiedMs > newest.lastModified.getTime())
+        newest = { key: o.key, lastModified: new Date(o.lastModifiedMs), count: 0 };
     }
-    token = out.IsTruncated ? out.NextContinuationToken : undefined;
-  } while (token);
+  }
   return newest ? { ...newest, count } : undefined;
 }
 

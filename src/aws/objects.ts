@@ -4,24 +4,28 @@ import {
   type ListObjectsV2CommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { ObjectRef } from '../core/objects.js';
 import { awsCall } from './errors.js';
 
-export interface ObjectRef {
-  key: string;
-  size: number;
-  lastModifiedMs: number | undefined;
+export interface ListingOptions {
+  prefix?: string | undefined;
+  /** Sent as ExpectedBucketOwner: S3 refuses to list another account's bucket. */
+  owner?: string | undefined;
+  /** Aborting it cancels the request in flight and ends the listing. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
- * Every object under `prefix`, page by page as ListObjectsV2 returns them; the next page is requested
- * while the caller works on the current one, and nothing more is listed once `signal` aborts.
+ * The one ListObjectsV2 pager: every object of `bucket` (under `prefix`), a page at a time as S3 returns
+ * them (1,000 keys). The next page is requested while the caller works on the current one, and nothing
+ * more is listed once `signal` aborts. Entries without a key are left out.
  */
-export async function* listObjects(
+export async function* listObjectPages(
   s3: S3Client,
   bucket: string,
-  prefix: string | undefined,
-  signal: AbortSignal,
-): AsyncGenerator<ObjectRef> {
+  opts: ListingOptions = {},
+): AsyncGenerator<ObjectRef[]> {
+  const { prefix, owner, signal } = opts;
   const page = (token: string | undefined): Promise<ListObjectsV2CommandOutput> =>
     awsCall({ operation: 'ListObjectsV2', action: 's3:ListBucket', resource: bucket }, () =>
       s3.send(
@@ -29,21 +33,37 @@ export async function* listObjects(
           Bucket: bucket,
           ...(prefix ? { Prefix: prefix } : {}),
           ...(token ? { ContinuationToken: token } : {}),
+          ...(owner ? { ExpectedBucketOwner: owner } : {}),
         }),
-        { abortSignal: signal },
+        signal ? { abortSignal: signal } : {},
       ),
     );
   let next: Promise<ListObjectsV2CommandOutput> | undefined = page(undefined);
-  while (next && !signal.aborted) {
+  while (next && !signal?.aborted) {
     const res: ListObjectsV2CommandOutput = await next;
     const token: string | undefined = res.IsTruncated ? res.NextContinuationToken : undefined;
     next = token ? page(token) : undefined;
     // Keep an unawaited prefetch from becoming an unhandled rejection if the caller stops early.
     next?.catch(() => undefined);
+    const refs: ObjectRef[] = [];
     for (const o of res.Contents ?? []) {
+      if (o.Key) refs.push({ key: o.Key, size: o.Size ?? 0, lastModifiedMs: o.LastModified?.getTime() });
+    }
+    yield refs;
+  }
+}
+
+/** Every object under `prefix`, one at a time (the pager's pages flattened); stops as `signal` aborts. */
+export async function* listObjects(
+  s3: S3Client,
+  bucket: string,
+  prefix: string | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<ObjectRef> {
+  for await (const refs of listObjectPages(s3, bucket, { prefix, signal })) {
+    for (const ref of refs) {
       if (signal.aborted) return;
-      if (!o.Key) continue;
-      yield { key: o.Key, size: o.Size ?? 0, lastModifiedMs: o.LastModified?.getTime() };
+      yield ref;
     }
   }
 }

@@ -1,23 +1,16 @@
 import { setMaxListeners } from 'node:events';
-import type { ObjectRef } from '../aws/objects.js';
-import { exceedsDepth, MAX_RECORD_DEPTH } from '../core/events/depth.js';
-import type { AuditEvent, EventFacts } from '../core/events/event.js';
-import type { CompiledFilter } from '../core/events/filter.js';
-import { pruneReason, type TimeWindow } from '../core/events/key-dates.js';
-import { readFacts, toEvent } from '../core/events/normalize.js';
-import { RecordScanner } from '../core/events/records.js';
+import type { ObjectRef } from '../core/objects.js';
 import { CliError } from '../errors.js';
 import { decodeText } from './decode.js';
+import { exceedsDepth, MAX_RECORD_DEPTH } from './depth.js';
+import type { AuditEvent, EventFacts } from './event.js';
+import type { CompiledFilter } from './filter.js';
+import { pruneReason, type TimeWindow } from './key-dates.js';
+import { readFacts, toEvent } from './normalize.js';
+import { RecordScanner } from './scan.js';
+import { isReadable, type ObjectSource } from './sources/source.js';
 
-/** Where objects come from: a bucket or a local copy. */
-export interface ObjectSource {
-  list(signal: AbortSignal): AsyncIterable<ObjectRef>;
-  open(key: string, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> | AsyncIterable<Uint8Array>;
-  /** True when an open() failure means the object vanished since listing (skip it, do not fail). */
-  isGone(err: unknown): boolean;
-}
-
-/** Receives matches; `flush` resolves once the output can take more (back-pressure). */
+/** Receives matches (output.ts's sinks); `flush` resolves once the output can take more (back-pressure). */
 export interface MatchSink {
   /** Full events are built only if the sink wants them (--count needs just the facts). */
   wantsEvents: boolean;
@@ -48,7 +41,7 @@ export interface ReadOptions {
   /** The longest record read (--max-record-bytes); longer ones are skipped and reported. */
   maxRecordBytes?: number;
   sink: MatchSink;
-  /** Aborting it (Ctrl-C) stops everything like --limit does. */
+  /** The run's signal (the CLI aborts it on Ctrl-C): aborting it stops listing and in-flight reads. */
   signal?: AbortSignal;
   /** Gets the live counters once reading starts (for a progress display). */
   onStart?: (stats: Readonly<ReadStats>) => void;
@@ -56,15 +49,11 @@ export interface ReadOptions {
 
 const MAX_SAMPLES = 5;
 
-/** Skips objects nothing can be read from: "folder" markers and empty objects. */
-export function isReadable(o: ObjectRef): boolean {
-  // NaN size: not known (a local file listed without stat) — read it, an empty one yields nothing.
-  return !o.key.endsWith('/') && !(o.size <= 0);
-}
-
 /**
- * Reads every listed object (up to `concurrency` at once), turns records into facts, filters, and hands
- * matches to the sink. Listing, reading and output all stream; --limit aborts listing and in-flight reads.
+ * The pipeline for one query: lists the source, prunes by date, reads every other object (up to
+ * `concurrency` at once) through decode → scan → normalize → filter, and hands matches to the sink.
+ * Listing, reading and output all stream; --limit, --strict's first bad record and `signal` abort listing
+ * and in-flight reads. After `signal` aborts, the stats read so far are returned (the caller decides).
  */
 export async function readEvents(source: ObjectSource, opts: ReadOptions): Promise<ReadStats> {
   const stats: ReadStats = {
@@ -84,7 +73,8 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
   // Every in-flight request listens on this one signal: more than Node's default warning threshold of 10.
   setMaxListeners(Math.max(16, opts.concurrency * 4), signal);
   const onOuterAbort = () => ctl.abort();
-  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (opts.signal?.aborted) ctl.abort();
+  else opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let failure: unknown;
 
   const listing = source.list(signal)[Symbol.asyncIterator]();

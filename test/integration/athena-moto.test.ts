@@ -13,10 +13,10 @@ import {
   stopQuery,
   waitForQuery,
 } from '../../src/aws/athena.js';
-import { NO_FILTER } from '../../src/core/events/filter.js';
 import { InterruptedError } from '../../src/errors.js';
 import { EVENT_ROW_COLUMNS, rowToCountGroup, rowToEvent } from '../../src/events/athena/rows.js';
 import { compileQuery, renderTrino } from '../../src/events/athena/sql.js';
+import { NO_FILTER } from '../../src/events/filter.js';
 
 let endpoint: string;
 let athena: AthenaClient;

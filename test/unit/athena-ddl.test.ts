@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { keyDate } from '../../src/core/events/key-dates.js';
 import { buildDdl, type DdlInput, tableDifferences } from '../../src/events/athena/ddl.js';
 import {
   detectKeyLayout,
   type KeyLayout,
   layoutFromTableParameters,
 } from '../../src/events/athena/layout.js';
+import { keyDate } from '../../src/events/key-dates.js';
 
 const NOW = Date.parse('2026-11-27T04:00:00Z');
 const ddl = (layout: KeyLayout, over: Partial<DdlInput> = {}) =>

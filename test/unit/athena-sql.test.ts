@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { type EventFilter, NO_FILTER } from '../../src/core/events/filter.js';
-import { pruneReason } from '../../src/core/events/key-dates.js';
 import { detectKeyLayout, partitionDays } from '../../src/events/athena/layout.js';
 import {
   checkName,
@@ -13,6 +11,8 @@ import {
   renderExpr,
   renderTrino,
 } from '../../src/events/athena/sql.js';
+import { type EventFilter, NO_FILTER } from '../../src/events/filter.js';
+import { pruneReason } from '../../src/events/key-dates.js';
 
 const F = (over: Partial<EventFilter>): EventFilter => ({ ...NO_FILTER, ...over });
 const trino = (f: Partial<EventFilter>, opts: Parameters<typeof compileQuery>[1] = {}) =>

@@ -1,10 +1,10 @@
 import { createGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../src/core/events/event.js';
-import { compileFilter, NO_FILTER } from '../../src/core/events/filter.js';
-import { isOverlong, LineSplitter } from '../../src/core/events/lines.js';
-import { RecordScanner } from '../../src/core/events/records.js';
-import { type ObjectSource, type ReadStats, readEvents } from '../../src/events/reader.js';
+import type { AuditEvent } from '../../src/events/event.js';
+import { compileFilter, NO_FILTER } from '../../src/events/filter.js';
+import { type ReadStats, readEvents } from '../../src/events/reader.js';
+import { isOverlong, LineSplitter, RecordScanner } from '../../src/events/scan.js';
+import type { ObjectSource } from '../../src/events/sources/source.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,9 +1,9 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { EventFacts } from '../../src/core/events/event.js';
-import { compileFilter, type EventFilter, NO_FILTER } from '../../src/core/events/filter.js';
-import { readFacts } from '../../src/core/events/normalize.js';
-import { RecordScanner } from '../../src/core/events/records.js';
+import type { EventFacts } from '../../src/events/event.js';
+import { compileFilter, type EventFilter, NO_FILTER } from '../../src/events/filter.js';
+import { readFacts } from '../../src/events/normalize.js';
+import { RecordScanner } from '../../src/events/scan.js';
 import { generateObject } from '../../src/synthetic/export.js';
 
 const f = (over: Partial<EventFilter>) => compileFilter({ ...NO_FILTER, ...over });

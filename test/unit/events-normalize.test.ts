@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeParams, readFacts, toEvent } from '../../src/core/events/normalize.js';
+import { normalizeParams, readFacts, toEvent } from '../../src/events/normalize.js';
 import { auditEventSchema } from '../../src/schemas/events.js';
 
 const native = {

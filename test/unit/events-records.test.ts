@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, NO_FILTER } from '../../src/core/events/filter.js';
-import { csvRow, EventCounter, paramSummary, shortTime } from '../../src/core/events/format.js';
-import { LineSplitter } from '../../src/core/events/lines.js';
-import { type Prefilter, RecordScanner } from '../../src/core/events/records.js';
+import { EventCounter } from '../../src/events/count.js';
+import { compileFilter, NO_FILTER } from '../../src/events/filter.js';
+import { csvRow } from '../../src/events/formats/csv.js';
+import { paramSummary, shortTime } from '../../src/events/formats/table.js';
+import { LineSplitter, type Prefilter, RecordScanner } from '../../src/events/scan.js';
 
 function scan(chunks: string[], prefilter?: Prefilter) {
   const records: [unknown, number][] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretName, MASK, redact } from '../../src/core/events/redact.js';
+import { isSecretName, MASK, redact } from '../../src/events/redact.js';
 
 describe('isSecretName', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keyDate, pruneReason } from '../../src/core/events/key-dates.js';
-import { parseEventTime, parseTimeBound } from '../../src/core/events/time.js';
+import { keyDate, pruneReason } from '../../src/events/key-dates.js';
+import { parseEventTime, parseTimeBound } from '../../src/events/time.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const DAY = 86_400_000;

@@ -1,11 +1,14 @@
 import { PassThrough } from 'node:stream';
+import { Chalk } from 'chalk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AuditEvent } from '../../src/core/events/event.js';
-import { csvCell, csvRow, eventCsvRow } from '../../src/core/events/format.js';
 import { csvFormulaSafe, terminalSafe } from '../../src/core/sanitize.js';
 import { CliError } from '../../src/errors.js';
-import { summaryLine } from '../../src/events/run-query.js';
-import { eventSink, OutputWriter, renderCounts, renderInspect } from '../../src/ui/events-output.js';
+import type { AuditEvent } from '../../src/events/event.js';
+import { csvCell, csvRow, eventCsvRow } from '../../src/events/formats/csv.js';
+import { loadFormat } from '../../src/events/formats/index.js';
+import { renderInspect } from '../../src/events/inspect.js';
+import { eventSink, OutputWriter } from '../../src/events/output.js';
+import { summaryLine } from '../../src/events/query.js';
 import { reportError } from '../../src/ui/report-error.js';
 
 // Anything a terminal acts on: ESC, the 8-bit CSI/OSC introducers, BEL, DEL, bidi controls.
@@ -95,7 +98,8 @@ async function collect(format: 'table' | 'ndjson' | 'csv', events: AuditEvent[],
   stream.on('data', (d: Buffer) => {
     text += d.toString('utf8');
   });
-  const sink = eventSink(format, new OutputWriter(stream), { csvRaw });
+  const fmt = await loadFormat(format, { color: new Chalk({ level: 0 }), columns: undefined, csvRaw });
+  const sink = eventSink(fmt, new OutputWriter(stream));
   for (const e of events) sink.add({} as never, e);
   await sink.finish();
   return text;
@@ -121,8 +125,9 @@ describe('human-facing outputs escape event text', () => {
     expect(JSON.parse(text)).toEqual(hostile);
   });
 
-  it('count and inspect tables', () => {
-    const counts = renderCounts('table', 1, [{ entity: '\u001b[31mX', query: 'q\u009b', count: 1 }]);
+  it('count and inspect tables', async () => {
+    const table = await loadFormat('table', { color: new Chalk({ level: 0 }), columns: undefined });
+    const counts = table.counts(1, [{ entity: '\u001b[31mX', query: 'q\u009b', count: 1 }]);
     expect(counts).not.toMatch(STEERING);
     const inspect = renderInspect({
       schemaVersion: 1,

@@ -2,9 +2,9 @@ import type { Context } from '../../context.js';
 import { CATALOG_ROWS, checkEntityName } from '../../core/catalog.js';
 import { terminalSafe } from '../../core/sanitize.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { colorFor } from '../../events/output.js';
 import type { EventsCatalogDocument } from '../../schemas/events.js';
-import { paint } from '../../ui/color.js';
-import { renderTable } from '../../ui/table.js';
+import { renderTable, terminalColumns } from '../../ui/table.js';
 
 import type { EventsCatalogFlags } from './flags.js';
 
@@ -49,7 +49,7 @@ export async function run(ctx: Context, input: EventsCatalogInput): Promise<numb
     ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return ExitCode.ok;
   }
-  const c = paint(ctx.stdout);
+  const c = colorFor(ctx, ctx.stdout);
   const table = renderTable(
     doc.events.map((e) => [
       terminalSafe(e.entity),
@@ -57,7 +57,11 @@ export async function run(ctx: Context, input: EventsCatalogInput): Promise<numb
       terminalSafe(e.description),
       terminalSafe(e.requestParameters.join(', ')),
     ]),
-    { head: ['ENTITY', 'QUERY', 'DESCRIPTION', 'REQUEST PARAMETERS'], maxColumnWidth: 70 },
+    {
+      head: ['ENTITY', 'QUERY', 'DESCRIPTION', 'REQUEST PARAMETERS'],
+      maxColumnWidth: 70,
+      columns: terminalColumns(ctx.stdout),
+    },
   );
   ctx.stdout.write(table);
   return ExitCode.ok;

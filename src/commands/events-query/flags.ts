@@ -1,4 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
+import { OUTPUT_FORMATS } from '../../events/formats/index.js';
 import { collect, examples, withAwsFlags, withBucketFlags } from '../shared/flags.js';
 
 export function eventsQueryCommand() {
@@ -19,7 +20,7 @@ export function eventsQueryCommand() {
       new Option(
         '--output <format>',
         'output format (default: table on a terminal, ndjson when piped)',
-      ).choices(['table', 'ndjson', 'json', 'csv'] as const),
+      ).choices(OUTPUT_FORMATS),
     )
     .option(
       '--csv-raw',

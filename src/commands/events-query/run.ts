@@ -1,10 +1,11 @@
 import type { Context } from '../../context.js';
 import { checkEntityName, checkQueryName, type NameCheck } from '../../core/catalog.js';
-import { compileFilter, type EventFilter } from '../../core/events/filter.js';
-import type { OutputFormat } from '../../core/events/format.js';
-import { parseTimeBound } from '../../core/events/time.js';
-import { ExitCode, UsageError } from '../../errors.js';
-import type { EventsQuery, QuerySource } from '../../events/run-query.js';
+import { UsageError } from '../../errors.js';
+import { compileFilter, type EventFilter } from '../../events/filter.js';
+import type { OutputFormat } from '../../events/formats/index.js';
+import type { EventsQuery } from '../../events/query.js';
+import type { SourceSpec } from '../../events/sources/index.js';
+import { parseTimeBound } from '../../events/time.js';
 import { resolveBucket } from '../shared/input.js';
 
 import type { EventsQueryFlags } from './flags.js';
@@ -84,7 +85,7 @@ export function resolveQuery(
 
 export function parse(flags: EventsQueryFlags, ctx: Context): EventsQuery {
   const q = resolveQuery(flags, ctx.now(), ctx.stdout.isTTY === true, ctx);
-  const source: QuerySource =
+  const source: SourceSpec =
     q.bucket === undefined
       ? { kind: 'dir', dir: flags.dir as string, prefix: flags.prefix }
       : {
@@ -109,6 +110,6 @@ export function parse(flags: EventsQueryFlags, ctx: Context): EventsQuery {
 }
 
 export async function run(ctx: Context, query: EventsQuery): Promise<number> {
-  const { runQuery } = await import('../../events/run-query.js');
-  return runQuery(ctx, query).then(() => ExitCode.ok);
+  const { runQuery } = await import('../../events/query.js');
+  return runQuery(ctx, query);
 }

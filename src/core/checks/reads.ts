@@ -7,12 +7,9 @@ import type { BucketExistence, PublicAccessBlock } from '../bucket-state.js';
  * and for docs/checks.md.
  */
 
-/** The newest object of a bucket, and how many objects were listed to find it. */
-export interface NewestObject {
-  key: string;
-  lastModified: Date;
-  count: number;
-}
+import type { NewestObject } from '../objects.js';
+
+export type { NewestObject };
 
 /** A read's value type travels with its catalogue entry (a phantom field, never set at run time). */
 export interface ReadSpec<T> {

@@ -1,4 +1,4 @@
-import { keyDate } from '../../core/events/key-dates.js';
+import { keyDate } from '../key-dates.js';
 
 /**
  * Where the keys of an export carry their date, as folders Athena can project partitions on. Pure.

@@ -1,6 +1,6 @@
-import type { AuditEvent } from '../../core/events/event.js';
-import type { CountGroup } from '../../core/events/format.js';
-import { readFacts, toEvent } from '../../core/events/normalize.js';
+import type { CountGroup } from '../count.js';
+import type { AuditEvent } from '../event.js';
+import { readFacts, toEvent } from '../normalize.js';
 import { RECORD_COLUMNS, SOURCE_COLUMN } from './sql.js';
 
 /**

@@ -1,5 +1,5 @@
 import { CATALOG_QUERIES, inferEntity } from '../../core/catalog.js';
-import type { EventFilter } from '../../core/events/filter.js';
+import type { EventFilter } from '../filter.js';
 import { type KeyLayout, partitionDays, ymdParts } from './layout.js';
 
 /**

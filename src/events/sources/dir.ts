@@ -1,7 +1,35 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import type { ObjectRef } from '../aws/objects.js';
+import { join, relative, resolve, sep } from 'node:path';
+import type { ObjectRef } from '../../core/objects.js';
+import { UsageError } from '../../errors.js';
+import type { OpenedSource } from './source.js';
+
+/**
+ * `--dir`: a local copy (`aws s3 sync` mirror or a sent export) read as if it were the bucket. Files are
+ * stat'ed for size and mtime only with `needStat` (a time window prunes by mtime).
+ */
+export async function dirSource(
+  dir: string,
+  prefix: string | undefined,
+  needStat: boolean,
+): Promise<OpenedSource> {
+  const root = resolve(dir);
+  const st = await stat(root).catch(() => undefined);
+  if (!st?.isDirectory())
+    throw new UsageError(
+      `--dir ${dir} is not a directory.`,
+      'Pass the folder of a local copy, e.g. one made with `aws s3 sync`.',
+    );
+  return {
+    source: {
+      list: (signal) => listLocalObjects(root, prefix, signal, needStat),
+      open: (key) => openLocalObject(root, key),
+      isGone: (err) => (err as NodeJS.ErrnoException).code === 'ENOENT',
+    },
+    close: () => undefined,
+  };
+}
 
 /**
  * The files of a local copy (`aws s3 sync` mirror or a sent export) as if they were objects: keys are

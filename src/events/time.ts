@@ -1,4 +1,4 @@
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../core/duration.js';
 
 /**
  * Time handling for `events query`: the --since/--until bounds and the many ways an export spells

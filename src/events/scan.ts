@@ -1,5 +1,83 @@
-import { isOverlong, type Line, LineSplitter } from './lines.js';
+import { queriesOfEntity } from '../core/catalog.js';
 import { FIELD_ALIASES, isRecordObject } from './normalize.js';
+
+/*
+ * Text to records: lines are cut out of streamed text, a raw-line pre-filter rules out lines that cannot
+ * match before they are parsed, and each object's shape (JSON Lines, one array, one wrapper object) is
+ * found from its first line. Pure: no I/O.
+ */
+
+/** A line longer than the splitter's limit: only its length is kept, never its text. */
+export interface OverlongLine {
+  overlong: number;
+}
+
+export type Line = string | OverlongLine;
+
+export function isOverlong(line: Line): line is OverlongLine {
+  return typeof line !== 'string';
+}
+
+/**
+ * Splits streamed text into lines (\n or \r\n endings) in linear time and bounded memory.
+ *
+ * Only each new chunk is searched for newlines; the pieces of an unfinished line are kept in a list and
+ * joined once, when its newline arrives. (Searching `rest + chunk` instead rescans the whole partial line
+ * for every chunk: a 200 MB line without newlines took minutes.) A line that grows past `maxChars` is
+ * dropped as it streams and comes out as an OverlongLine, so a gzip bomb of NUL bytes costs no memory.
+ */
+export class LineSplitter {
+  private parts: string[] = [];
+  private size = 0;
+  private overflow = false;
+
+  /** `maxChars`: the longest line kept, in UTF-16 code units (the length JavaScript strings have). */
+  constructor(private readonly maxChars = Number.POSITIVE_INFINITY) {}
+
+  /** The complete lines in `chunk` (the first one joined with what was left over from earlier chunks). */
+  push(chunk: string): Line[] {
+    const lines: Line[] = [];
+    let start = 0;
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      this.keep(chunk, start, nl);
+      lines.push(this.take());
+      start = nl + 1;
+    }
+    this.keep(chunk, start, chunk.length);
+    return lines;
+  }
+
+  /** The last line when the text did not end with a newline. */
+  flush(): Line | undefined {
+    if (this.size === 0) return undefined;
+    return this.take();
+  }
+
+  private keep(chunk: string, from: number, to: number): void {
+    if (from >= to) return;
+    this.size += to - from;
+    if (this.overflow) return;
+    if (this.size > this.maxChars) {
+      this.overflow = true;
+      this.parts = [];
+      return;
+    }
+    this.parts.push(from === 0 && to === chunk.length ? chunk : chunk.slice(from, to));
+  }
+
+  private take(): Line {
+    const line: Line = this.overflow
+      ? { overlong: this.size }
+      : this.parts.length === 1
+        ? (this.parts[0] as string)
+        : this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    this.overflow = false;
+    if (typeof line !== 'string') return line;
+    return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+  }
+}
 
 /** Keys under which one JSON object may hold the array of events. */
 export const WRAPPER_KEYS = ['events', 'records', 'Records', 'data'] as const;
@@ -47,17 +125,72 @@ export interface ScanCallbacks {
   bad(line: number, reason: string): void;
 }
 
+/** A cheap test on raw JSON lines, so lines that cannot match are never parsed. */
+export interface Prefilter {
+  /**
+   * False means the record cannot match, so it need not be parsed. It never rejects a record that could
+   * match (strings with JSON \u escapes are always let through).
+   */
+  mayMatch(line: string): boolean;
+  /**
+   * A global regex for one required string (or a JSON \u escape) to search whole chunks with, so lines
+   * that cannot match are skipped without even being cut out of the text.
+   */
+  needle: RegExp | undefined;
+}
+
+export interface CompiledPrefilter extends Prefilter {
+  /** True when mayMatch can reject anything (there is something to look for in the raw text). */
+  prefilters: boolean;
+}
+
+/** What the pre-filter looks for: the --entity, --query and --user values (canonical names). */
+export interface PrefilterTerms {
+  entities: readonly string[];
+  queries: readonly string[];
+  user: string | undefined;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function alternatives(words: Iterable<string>): string {
+  return [...new Set([...words].map((w) => w.toLowerCase()))].map(escapeRegExp).join('|');
+}
+
+/**
+ * The raw-line pre-filter for a query: every flag given must have one of its words somewhere in the line
+ * (case-insensitively). A line without them is counted as scanned and never parsed.
+ */
+export function compilePrefilter(f: PrefilterTerms): CompiledPrefilter {
+  const words: string[][] = [];
+  if (f.queries.length > 0) words.push([...f.queries]);
+  // The entity may be absent from the record and inferred from the query name, so any of the
+  // entity's query names in the line is enough to keep it.
+  if (f.entities.length > 0) words.push(f.entities.flatMap((e) => [e, ...queriesOfEntity(e)]));
+  if (f.user) words.push([f.user.toLowerCase()]);
+  const tests = words.map((w) => new RegExp(alternatives(w), 'i'));
+  const first = words[0];
+  return {
+    prefilters: tests.length > 0,
+    needle: first ? new RegExp(alternatives(first), 'gi') : undefined,
+    mayMatch(line: string): boolean {
+      for (const t of tests) {
+        if (!t.test(line)) return line.includes('\\u');
+      }
+      return true;
+    },
+  };
+}
+
 /**
  * Turns an object's text into records, whatever its shape: JSON Lines (each line an event, an array of
  * events, or a wrapper object), one JSON array, or one JSON object with the array under
  * events/records/Records/data. A first line that is not complete JSON switches to reading the whole
  * object as one document; if that fails too, the lines are read one by one and the bad ones reported.
+ * Lines a pre-filter rules out are counted as skipped, never parsed.
  */
-export interface Prefilter {
-  mayMatch(line: string): boolean;
-  needle: RegExp | undefined;
-}
-
 /** The default cap on one record (--max-record-bytes): far above any real audit event. */
 export const DEFAULT_MAX_RECORD = 16 * 1024 * 1024;
 

@@ -1,4 +1,4 @@
-import { inferEntity } from '../catalog.js';
+import { inferEntity } from '../core/catalog.js';
 import { exceedsDepth } from './depth.js';
 import type { AuditEvent, EventFacts } from './event.js';
 import { redact } from './redact.js';

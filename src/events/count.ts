@@ -1,0 +1,30 @@
+/** `events query --count`: matches counted per entity and query (pure). */
+
+export interface CountGroup {
+  entity: string | null;
+  query: string;
+  count: number;
+}
+
+/** Counts per entity and query, sorted by entity, then by count (largest first), then query name. */
+export class EventCounter {
+  private readonly groups = new Map<string, CountGroup>();
+  total = 0;
+
+  add(entity: string | undefined, query: string): void {
+    this.total++;
+    const k = `${entity ?? ''}\u0000${query}`;
+    const g = this.groups.get(k);
+    if (g) g.count++;
+    else this.groups.set(k, { entity: entity ?? null, query, count: 1 });
+  }
+
+  sorted(): CountGroup[] {
+    return [...this.groups.values()].sort(
+      (a, b) =>
+        (a.entity ?? '\uffff').localeCompare(b.entity ?? '\uffff') ||
+        b.count - a.count ||
+        a.query.localeCompare(b.query),
+    );
+  }
+}

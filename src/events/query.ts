@@ -1,0 +1,118 @@
+import type { Context } from '../context.js';
+import { terminalSafe } from '../core/sanitize.js';
+import { ExitCode, InterruptedError } from '../errors.js';
+import { startStep } from '../ui/progress.js';
+import { terminalColumns } from '../ui/table.js';
+import type { CompiledFilter, EventFilter } from './filter.js';
+import { loadFormat, type OutputFormat } from './formats/index.js';
+import { inspectObjects, renderInspect } from './inspect.js';
+import { colorFor, countSink, eventSink, OutputWriter } from './output.js';
+import { type ReadStats, readEvents } from './reader.js';
+import { openSource, type SourceSpec } from './sources/index.js';
+
+/** One `events query` run, complete: nothing below this reads a flag. */
+export interface EventsQuery {
+  source: SourceSpec;
+  mode: 'events' | 'count' | 'inspect';
+  filter: EventFilter;
+  compiled: CompiledFilter;
+  format: OutputFormat;
+  limit: number | undefined;
+  concurrency: number;
+  redact: boolean;
+  strict: boolean;
+  /** --csv-raw: CSV cells exactly as the events hold them. */
+  csvRaw: boolean;
+  /** --max-record-bytes; undefined: the scanner's default (16 MiB). */
+  maxRecordBytes: number | undefined;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function summaryLine(s: ReadStats, ms: number, limit: number | undefined): string {
+  const parts = [
+    `${fmt(s.read)} objects read (${fmt(s.listed)} listed, ${fmt(s.pruned)} skipped by date)`,
+    `${fmt(s.scanned)} events scanned`,
+    `${fmt(s.matched)} matched${s.limitReached ? ` (stopped at --limit ${limit})` : ''}`,
+    `${fmt(s.unparseable)} unparseable${s.samples.length ? `: ${s.samples.join(', ')}${s.unparseable > s.samples.length ? ', …' : ''}` : ''}`,
+    `${(ms / 1000).toFixed(1)}s`,
+  ];
+  // The samples name object keys, which come from the bucket: never raw on a terminal.
+  return terminalSafe(parts.join(' · '));
+}
+
+/**
+ * A live count on stderr while reading, when it is a terminal: listed, read, scanned, matched. When
+ * stdout is the same screen, output is written with the spinner hidden.
+ */
+async function startProgress(ctx: Context, stats: () => ReadStats | undefined) {
+  const step = await startStep('Listing objects…', ctx.stderr, ctx.env);
+  if (!step.spinning) return { around: undefined, stop: () => undefined };
+  const timer = setInterval(() => {
+    const s = stats();
+    if (s) {
+      step.update(
+        `${fmt(s.listed)} objects listed, ${fmt(s.read)} read · ${fmt(s.scanned)} events scanned · ${fmt(s.matched)} matched`,
+      );
+    }
+  }, 120);
+  return {
+    around: ctx.stdout.isTTY === true ? step.around : undefined,
+    stop: () => {
+      clearInterval(timer);
+      step.stop();
+    },
+  };
+}
+
+/**
+ * Runs a query: opens the source, reads it through the pipeline into the chosen format on stdout, and
+ * ends with a summary line on stderr. Ctrl-C (ctx.signal) stops the read and exits 130.
+ */
+export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
+  const started = ctx.now();
+  const windowed = q.filter.sinceMs !== undefined || q.filter.untilMs !== undefined;
+  const { source, close } = await openSource(q.source, ctx, { needStat: windowed });
+  const window = { sinceMs: q.filter.sinceMs, untilMs: q.filter.untilMs };
+  const columns = terminalColumns(ctx.stdout);
+  const format = await loadFormat(q.format, { color: colorFor(ctx, ctx.stdout), columns, csvRaw: q.csvRaw });
+  try {
+    if (q.mode === 'inspect') {
+      const doc = await inspectObjects(source, window, ctx.signal);
+      if (ctx.signal.aborted) throw new InterruptedError('Interrupted.');
+      ctx.stdout.write(format.inspect ? format.inspect(doc) : renderInspect(doc, columns));
+      return ExitCode.ok;
+    }
+    let stats: ReadStats | undefined;
+    const progress = await startProgress(ctx, () => stats);
+    const out = new OutputWriter(ctx.stdout, progress.around);
+    const sink = q.mode === 'count' ? countSink(format, out) : eventSink(format, out);
+    try {
+      const result = await readEvents(source, {
+        filter: q.compiled,
+        window,
+        concurrency: q.concurrency,
+        limit: q.limit,
+        redact: q.redact,
+        ...(q.maxRecordBytes === undefined ? {} : { maxRecordBytes: q.maxRecordBytes }),
+        strict: q.strict,
+        sink,
+        signal: ctx.signal,
+        onStart: (s) => {
+          stats = s;
+        },
+      });
+      if (ctx.signal.aborted) throw new InterruptedError('Interrupted.');
+      await sink.finish();
+      progress.stop();
+      const c = colorFor(ctx, ctx.stderr);
+      const line = summaryLine(result, ctx.now() - started, q.limit);
+      ctx.stderr.write(`${result.unparseable > 0 ? c.yellow(line) : c.dim(line)}\n`);
+      return ExitCode.ok;
+    } finally {
+      progress.stop();
+    }
+  } finally {
+    close();
+  }
+}
