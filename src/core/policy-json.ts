@@ -1,5 +1,5 @@
 import { isSafeNumber, LosslessNumber, parse, stringify } from 'lossless-json';
-import { CliError } from '../errors.js';
+import { CliError } from './errors.js';
 
 /**
  * Bucket policies are read and written back by setup, so a customer's statements must survive the round
