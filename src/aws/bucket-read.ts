@@ -1,4 +1,5 @@
 import {
+  GetBucketEncryptionCommand,
   GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
@@ -14,6 +15,7 @@ import {
   normalizeLocation,
   type PublicAccessBlock,
 } from '../core/bucket-state.js';
+import type { BucketEncryptionRule } from '../core/kms.js';
 import { type AwsCallContext, type AwsFailureKind, awsCall, isAwsFailure, toAwsFailure } from './errors.js';
 
 /**
@@ -168,6 +170,62 @@ export async function newestObject(
     token = out.IsTruncated ? out.NextContinuationToken : undefined;
   } while (token);
   return newest ? { ...newest, count } : undefined;
+}
+
+/** The default-encryption rules (GetBucketEncryption); undefined when the bucket has no configuration. */
+export async function getBucketEncryptionRules(
+  s3: S3Client,
+  bucket: string,
+  owner?: string,
+): Promise<BucketEncryptionRule[] | undefined> {
+  const out = await absentOn(
+    'no-bucket-encryption',
+    { operation: 'GetBucketEncryption', action: 's3:GetEncryptionConfiguration', resource: bucket },
+    () => s3.send(new GetBucketEncryptionCommand({ Bucket: bucket, ...ownerParam(owner) })),
+  );
+  return out?.ServerSideEncryptionConfiguration?.Rules;
+}
+
+export interface ObjectCount {
+  count: number;
+  /** LastModified of the newest object listed; undefined when the listing stopped early or found none. */
+  newest: Date | undefined;
+  /** The listing stopped after `maxPages` pages: `count` is a lower bound. */
+  lowerBound: boolean;
+}
+
+/**
+ * How many objects the bucket holds and when the newest was written, listing at most `maxPages` pages of
+ * 1,000 keys. A listing cut short counts "at least" and names no newest object: keys come in name order,
+ * so the newest object seen so far need not be the newest in the bucket.
+ */
+export async function countObjects(
+  s3: S3Client,
+  bucket: string,
+  owner: string | undefined,
+  maxPages: number,
+): Promise<ObjectCount> {
+  let count = 0;
+  let newest: Date | undefined;
+  let token: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const out = await awsCall({ operation: 'ListObjectsV2', action: 's3:ListBucket', resource: bucket }, () =>
+      s3.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          ...(token ? { ContinuationToken: token } : {}),
+          ...ownerParam(owner),
+        }),
+      ),
+    );
+    for (const o of out.Contents ?? []) {
+      count++;
+      if (o.LastModified && (!newest || o.LastModified > newest)) newest = o.LastModified;
+    }
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    if (!token) return { count, newest, lowerBound: false };
+  }
+  return { count, newest: undefined, lowerBound: true };
 }
 
 type Read<T> = { ok: true; value: T } | { ok: false };
