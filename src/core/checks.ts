@@ -19,6 +19,7 @@ import {
   type RawStatement,
   statementLabel,
 } from './policy-eval.js';
+import { isRevoked } from './revoke-plan.js';
 import { DEFAULT_REGION, NON_DEFAULT_REGION_NOTE } from './vendor.js';
 
 /** verify's checks in the order they run. Stable: scripts match on these ids, and the JSON schema uses this list. */
@@ -187,10 +188,34 @@ function byPrincipal<T extends { principal: string }>(items: T[], text: (t: T) =
   return [...groups].map(([p, list]) => `${shortPrincipal(p)}: ${list.join('; ')}`).join(' — ');
 }
 
+/**
+ * No statement of this tool's and no other grant to Prophecy (`isRevoked`): what `revoke` leaves. Said in
+ * so many words, so a cron job still running verify after an intentional revoke is easy to recognise.
+ * Always holds for a bucket without policy; otherwise only when required grants are missing.
+ */
+function revokedPolicy(state: BucketState, principals: VendorPrincipals): CheckResult | undefined {
+  if (!isRevoked(state.policyText ?? null, principals, state.bucket)) return undefined;
+  const then = 'run setup to grant it again, or, if the revoke was intended, remove this verify (cron) entry';
+  return state.policyText === undefined || state.policyText.trim() === ''
+    ? fail(
+        'policy',
+        `the bucket has no policy, so Prophecy cannot sync into it: Prophecy's access was removed (or never granted); ${then}`,
+        { revoked: true },
+      )
+    : fail(
+        'policy',
+        `Prophecy's access was removed: the bucket policy has none of Prophecy's statements and no other grant to Prophecy; ${then}`,
+        { revoked: true },
+      );
+}
+
 function checkPolicy(state: BucketState, principals: VendorPrincipals, policy: PolicyRead): CheckResult {
   if (policy.kind === 'denied') return fail('policy', policy.message);
   if (policy.kind === 'absent') {
-    return fail('policy', 'the bucket has no policy, so Prophecy cannot sync into it; run setup to apply it');
+    return (
+      revokedPolicy(state, principals) ??
+      fail('policy', 'the bucket has no policy, so Prophecy cannot sync into it; run setup to apply it')
+    );
   }
   if (policy.kind === 'invalid') return fail('policy', `the bucket policy cannot be read: ${policy.message}`);
   const required = requiredPermissions(state.bucket, principals);
@@ -215,6 +240,8 @@ function checkPolicy(state: BucketState, principals: VendorPrincipals, policy: P
     (v) => v.evaluation.verdict === 'denied' || v.evaluation.verdict === 'implicit-deny',
   );
   if (missing.length > 0) {
+    const revoked = revokedPolicy(state, principals);
+    if (revoked) return revoked;
     const text = byPrincipal(missing, (v) => `${grantText(v)} (${missingReason(v.evaluation)})`);
     return fail('policy', `${missing.length} of ${required.length} required grants missing — ${text}`, {
       missing: missing.map(entry),
