@@ -11,11 +11,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type IPty, spawn } from 'node-pty';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateKmsStatement } from '../../src/core/kms.js';
 import { DEFAULT_PRINCIPALS } from '../../src/core/policy.js';
 import { DATASYNC_SID, KMS_SID, LOCATION_SID } from '../../src/core/vendor.js';
 import { revokePlanSchema, revokeResultSchema } from '../../src/schemas/revoke.js';
+import { type FaultProxy, s3Call, startFaultProxy } from '../helpers/fault-proxy.js';
 import { CLI, cliEnv, runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
 import { vendorPolicyFor } from '../helpers/vendor-page.js';
 
@@ -255,5 +256,36 @@ describe('revoke in a terminal', () => {
       pty.kill();
     }
     expect(await policyOf(bucket)).toBe(text);
+  });
+});
+
+describe('revoke stopped half-way', () => {
+  // Moto accepts every write, so a refused PutBucketPolicy (behind a fault proxy) is how revoke fails.
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = await startFaultProxy(endpoint, [
+      {
+        match: s3Call.putBucketPolicy,
+        fault: { kind: 'error', status: 403, code: 'AccessDenied', message: 'Access Denied' },
+      },
+    ]);
+  });
+  afterAll(() => proxy.close());
+
+  it('says what completed and what failed, changes nothing, and a re-run finishes', async () => {
+    const { bucket, text } = await setUpWithCustomerStatement('revokefail');
+    const first = await runCli(['revoke', '--bucket', bucket, '--yes'], { endpoint: proxy.url });
+    expect(first.code).toBe(2);
+    expect(first.stdout).toBe('');
+    expect(first.stderr).toMatch(/Completed: nothing\. Failed: Bucket policy: remove Prophecy's statements/);
+    expect(first.stderr).toMatch(
+      /Access denied calling PutBucketPolicy: your identity is missing s3:PutBucketPolicy/,
+    );
+    expect(first.stderr).toMatch(/Running revoke again resumes/);
+    expect(await policyOf(bucket)).toBe(text);
+
+    const second = await revoke(bucket, '--yes');
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse((await policyOf(bucket)) as string).Statement).toStrictEqual([auditorRead(bucket)]);
   });
 });
