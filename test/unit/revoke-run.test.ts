@@ -206,6 +206,29 @@ describe('revoke in-process (fake context, fake AWS clients)', () => {
     expect(f.stderr()).toMatch(/belongs to another AWS account, not to 123456789012/);
   });
 
+  it.each([['does not exist', () => undefined, /does not exist, so there is no access to revoke/]])(
+    'refuses a bucket that %s with exit 2',
+    async (_name, _setup, message) => {
+      const f = fakeContext();
+      expect(await revoke(f, { suffix: 'acme', yes: true })).toBe(ExitCode.error);
+      expect(f.stderr()).toMatch(message);
+      expect(bucketWrites(f)).toEqual([]);
+    },
+  );
+
+  it('refuses to plan when the bucket policy may not be read', async () => {
+    const f = fakeContext();
+    bucket(f, JSON.stringify(generatePolicy(BUCKET)));
+    f.s3.beforeAnswer = (name) => {
+      if (name === 'GetBucketPolicy') throw serviceError('AccessDenied', 403);
+    };
+    expect(await revoke(f, { suffix: 'acme', yes: true })).toBe(ExitCode.error);
+    expect(f.stderr()).toMatch(
+      /Could not read the bucket policy .*access denied, so revoke cannot tell what to remove/,
+    );
+    expect(bucketWrites(f)).toEqual([]);
+  });
+
   it('exits 1 naming a customer statement that still lets Prophecy in', async () => {
     const f = fakeContext();
     bucket(f, JSON.stringify({ Version: '2012-10-17', Statement: [ds, roleExtra, loc] }));
@@ -259,6 +282,21 @@ describe('revoke in-process (fake context, fake AWS clients)', () => {
       expect(f.kms.writes.map((c) => c.input.KeyId)).toEqual([KEY_ARN]);
       expect(JSON.parse(f.kms.policies.get(KEY_ARN) ?? '{}').Statement).toEqual([admin]);
       expect(plain(f.stderr())).toMatch(/✔ KMS key policy: remove Prophecy's statement .*: updated/);
+    });
+
+    it('stops with exit 2 before writing a key policy that changed since the plan', async () => {
+      const f = fakeContext();
+      kmsBucket(f);
+      f.s3.beforeAnswer = (name) => {
+        // The bucket step is done; someone edits the key policy before the key step re-reads it.
+        if (name === 'DeleteBucketPolicy')
+          f.kms.policies.set(KEY_ARN, keyText.replace('kms:*', 'kms:Describe*'));
+      };
+      expect(await revoke(f, { suffix: 'acme', yes: true, keyPolicy: true })).toBe(ExitCode.error);
+      expect(f.kms.writes).toEqual([]);
+      const err = plain(f.stderr());
+      expect(err).toMatch(/Completed: Bucket policy: remove Prophecy's statements\. Failed: KMS key policy/);
+      expect(err).toMatch(/The key policy of arn:aws:kms:.* changed since revoke read it/);
     });
 
     it('a failure half-way says what completed, and a re-run resumes', async () => {
