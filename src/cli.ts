@@ -2,6 +2,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { eventsCatalogCommand } from './commands/events-catalog/flags.js';
 import { eventsQueryCommand } from './commands/events-query/flags.js';
 import { policyPrintCommand } from './commands/policy-print/flags.js';
+import { revokeCommand } from './commands/revoke/flags.js';
 import { setupCommand } from './commands/setup/flags.js';
 import { examples } from './commands/shared/flags.js';
 import { verifyCommand } from './commands/verify/flags.js';
@@ -56,6 +57,7 @@ export function buildProgram({
         'npx prophecy-audit setup',
         'prophecy-audit verify --suffix acme --json',
         'prophecy-audit policy print --suffix acme > policy.json',
+        'prophecy-audit revoke --suffix acme --dry-run',
         'prophecy-audit events query --suffix acme --entity Project --since 7d',
       ])}`,
     );
@@ -68,6 +70,7 @@ export function buildProgram({
 
   program.addCommand(add(program, setupCommand()).action(lazy(() => import('./commands/setup/run.js'))));
   program.addCommand(add(program, verifyCommand()).action(lazy(() => import('./commands/verify/run.js'))));
+  program.addCommand(add(program, revokeCommand()).action(lazy(() => import('./commands/revoke/run.js'))));
 
   const policy = program.command('policy').description('Work with the bucket policy Prophecy needs.');
   policy.addCommand(

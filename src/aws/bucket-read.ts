@@ -1,4 +1,5 @@
 import {
+  GetBucketEncryptionCommand,
   GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
@@ -16,6 +17,7 @@ import {
   type PublicAccessBlock,
 } from '../core/bucket-state.js';
 import { READS, type ReadKey, type ReadResult, type ReadValue } from '../core/checks/reads.js';
+import type { BucketEncryptionRule } from '../core/kms.js';
 import type { NewestObject } from '../core/objects.js';
 import { type AwsCallContext, type AwsFailureKind, awsCall, isAwsFailure, toAwsFailure } from './errors.js';
 import type { AwsClientFactory } from './factory.js';
@@ -155,6 +157,53 @@ export async function newestObject(
     }
   }
   return newest ? { ...newest, count } : undefined;
+}
+
+/** The default-encryption rules (GetBucketEncryption); undefined when the bucket has no configuration. */
+export async function getBucketEncryptionRules(
+  s3: S3Client,
+  bucket: string,
+  owner?: string,
+): Promise<BucketEncryptionRule[] | undefined> {
+  const out = await absentOn(
+    'no-bucket-encryption',
+    { operation: 'GetBucketEncryption', action: 's3:GetEncryptionConfiguration', resource: bucket },
+    () => s3.send(new GetBucketEncryptionCommand({ Bucket: bucket, ...ownerParam(owner) })),
+  );
+  return out?.ServerSideEncryptionConfiguration?.Rules;
+}
+
+export interface ObjectCount {
+  count: number;
+  /** LastModified of the newest object listed; undefined when the listing stopped early or found none. */
+  newest: Date | undefined;
+  /** The listing stopped after `maxPages` pages: `count` is a lower bound. */
+  lowerBound: boolean;
+}
+
+/**
+ * How many objects the bucket holds and when the newest was written, listing at most `maxPages` pages of
+ * 1,000 keys. A listing cut short counts "at least" and names no newest object: keys come in name order,
+ * so the newest object seen so far need not be the newest in the bucket.
+ */
+export async function countObjects(
+  s3: S3Client,
+  bucket: string,
+  owner: string | undefined,
+  maxPages: number,
+): Promise<ObjectCount> {
+  let count = 0;
+  let newest: Date | undefined;
+  let pages = 0;
+  for await (const page of listObjectPages(s3, bucket, { owner })) {
+    if (pages++ === maxPages) return { count, newest: undefined, lowerBound: true };
+    for (const o of page) {
+      count++;
+      if (o.lastModifiedMs !== undefined && (!newest || o.lastModifiedMs > newest.getTime()))
+        newest = new Date(o.lastModifiedMs);
+    }
+  }
+  return { count, newest, lowerBound: false };
 }
 
 /** Where a read happens: the bucket, its client, and the account sent as ExpectedBucketOwner. */

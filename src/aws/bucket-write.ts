@@ -2,6 +2,7 @@ import {
   type BucketLocationConstraint,
   CreateBucketCommand,
   type CreateBucketCommandInput,
+  DeleteBucketPolicyCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutPublicAccessBlockCommand,
@@ -11,7 +12,7 @@ import type { PublicAccessBlock } from '../core/bucket-state.js';
 import { type AwsCallContext, awsErrorName, isAwsFailure, toAwsFailure } from './errors.js';
 
 /**
- * One function per S3 write `setup` makes. Every call that takes ExpectedBucketOwner gets the
+ * One function per S3 write `setup` and `revoke` make. Every call that takes ExpectedBucketOwner gets the
  * caller's account, so S3 itself refuses to change a bucket of another account (CreateBucket has
  * no such parameter: a name owned elsewhere answers BucketAlreadyExists instead).
  */
@@ -141,6 +142,20 @@ export async function putBucketPolicy(
     { operation: 'PutBucketPolicy', action: 's3:PutBucketPolicy', resource: bucket },
     () =>
       s3.send(new PutBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: owner, Policy: policyText })),
+    retry,
+  );
+}
+
+/** `revoke`: removes the whole bucket policy (when Prophecy's statements were all of it). */
+export async function deleteBucketPolicy(
+  s3: S3Client,
+  bucket: string,
+  owner: string,
+  retry?: RetryOptions,
+): Promise<void> {
+  await write(
+    { operation: 'DeleteBucketPolicy', action: 's3:DeleteBucketPolicy', resource: bucket },
+    () => s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket, ExpectedBucketOwner: owner })),
     retry,
   );
 }

@@ -32,6 +32,8 @@ export type AwsFailureKind =
   | 'no-ownership-controls'
   /** The bucket has no Block Public Access configuration. */
   | 'no-public-access-block'
+  /** The bucket has no default-encryption configuration (GetBucketEncryption). */
+  | 'no-bucket-encryption'
   /** CreateBucket: the name belongs to another account. */
   | 'bucket-taken'
   /** CreateBucket: the bucket already exists and is yours. */
@@ -158,6 +160,7 @@ const ABSENT: Record<string, AwsFailureKind> = {
   NoSuchBucketPolicy: 'no-such-bucket-policy',
   OwnershipControlsNotFoundError: 'no-ownership-controls',
   NoSuchPublicAccessBlockConfiguration: 'no-public-access-block',
+  ServerSideEncryptionConfigurationNotFoundError: 'no-bucket-encryption',
   BucketAlreadyExists: 'bucket-taken',
   BucketAlreadyOwnedByYou: 'bucket-already-yours',
   OperationAborted: 'conflict',

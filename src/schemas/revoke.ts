@@ -84,3 +84,41 @@ const typesAgree: Same<
   Omit<RevokePlanDocument, 'schemaVersion' | 'kind' | 'identity'>
 > = true;
 void typesAgree;
+
+/** What the check after applying found still allowed: one entry per principal, action and statement. */
+export const revokeRemainingAccessSchema = z.object({
+  principal: z.string(),
+  action: z.string(),
+  resource: z.string(),
+  /** `"Sid"` or `#n`: the Allow statement that grants it. */
+  statement: z.string(),
+  sid: z.string().nullable(),
+  conditional: z.boolean(),
+});
+
+/** `revoke --json` (without --dry-run): what was applied and what the check found. */
+export const revokeResultSchema = z.object({
+  schemaVersion: z.literal(1),
+  kind: z.literal('result'),
+  /** True when no access remains for Prophecy's principals under the bucket policy (exit code 0). */
+  ok: z.boolean(),
+  identity: identitySchema,
+  bucket: z.string(),
+  bucketArn: z.string(),
+  steps: z.array(
+    z.object({
+      id: revokeStepIdSchema,
+      title: z.string(),
+      target: z.string(),
+      change: z.enum(['update', 'delete', 'none']),
+      status: z.enum(['applied', 'unchanged']),
+    }),
+  ),
+  /** Empty when ok. */
+  remaining: z.array(revokeRemainingAccessSchema),
+  /** The plan's warnings: other doors that stay open. */
+  warnings: z.array(z.string()),
+  kept: z.string(),
+});
+
+export type RevokeResultDocument = z.infer<typeof revokeResultSchema>;

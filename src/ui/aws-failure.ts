@@ -92,6 +92,7 @@ const WORDS: Record<AwsFailureKind, (f: AwsFailure) => Words> = {
   'no-such-bucket-policy': asReported,
   'no-ownership-controls': asReported,
   'no-public-access-block': asReported,
+  'no-bucket-encryption': asReported,
   'bucket-already-yours': asReported,
   conflict: asReported,
   unknown: asReported,

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsClientFactory, AwsSettings } from '../../src/aws/factory.js';
@@ -52,8 +53,13 @@ export class FakeS3 {
       publicAccessBlock?: PublicAccessBlock;
       policy?: string;
       objects: string[];
+      /** GetBucketEncryption's Rules; none = no configuration. */
+      encryption?: unknown[];
     }
   >();
+
+  /** Called before each command is answered (after it is recorded): a test can change the bucket meanwhile. */
+  beforeAnswer: ((name: string, input: Record<string, unknown>) => void) | undefined;
 
   constructor(readonly account: string) {}
 
@@ -74,6 +80,7 @@ export class FakeS3 {
     const name = command.constructor.name.replace(/Command$/, '');
     const input = command.input;
     this.sent.push({ name, input });
+    this.beforeAnswer?.(name, input);
     switch (name) {
       case 'HeadBucket': {
         const b = this.buckets.get(String(input.Bucket));
@@ -110,8 +117,21 @@ export class FakeS3 {
       }
       case 'ListObjectsV2': {
         const b = this.bucket(input);
-        return { KeyCount: Math.min(b.objects.length, Number(input.MaxKeys ?? 1000)) };
+        const keys = b.objects.slice(0, Number(input.MaxKeys ?? 1000));
+        return {
+          KeyCount: keys.length,
+          Contents: keys.map((Key, i) => ({ Key, LastModified: new Date(Date.UTC(2026, 10, 1 + i)) })),
+          IsTruncated: false,
+        };
       }
+      case 'GetBucketEncryption': {
+        const b = this.bucket(input);
+        if (!b.encryption) throw serviceError('ServerSideEncryptionConfigurationNotFoundError', 404);
+        return { ServerSideEncryptionConfiguration: { Rules: b.encryption } };
+      }
+      case 'DeleteBucketPolicy':
+        delete this.bucket(input).policy;
+        return {};
       case 'CreateBucket': {
         if (this.buckets.has(String(input.Bucket))) throw serviceError('BucketAlreadyOwnedByYou', 409);
         const constraint = (input.CreateBucketConfiguration as { LocationConstraint?: string } | undefined)
@@ -137,6 +157,38 @@ export class FakeS3 {
         return {};
       default:
         throw new Error(`FakeS3 does not answer ${name}`);
+    }
+  }
+}
+
+/** A KMS that knows key policies by key id/ARN; `fail` makes the named command throw that error. */
+export class FakeKms {
+  readonly sent: SentCommand[] = [];
+  readonly policies = new Map<string, string>();
+  fail: Record<string, Error> = {};
+
+  get writes(): SentCommand[] {
+    return this.sent.filter((c) => c.name.startsWith('Put'));
+  }
+
+  async send(command: Command): Promise<unknown> {
+    const name = command.constructor.name.replace(/Command$/, '');
+    const input = command.input;
+    this.sent.push({ name, input });
+    const failure = this.fail[name];
+    if (failure) throw failure;
+    const key = String(input.KeyId);
+    switch (name) {
+      case 'GetKeyPolicy': {
+        const policy = this.policies.get(key);
+        if (policy === undefined) throw serviceError('NotFoundException', 400);
+        return { Policy: policy, PolicyName: 'default' };
+      }
+      case 'PutKeyPolicy':
+        this.policies.set(key, String(input.Policy));
+        return {};
+      default:
+        throw new Error(`FakeKms does not answer ${name}`);
     }
   }
 }
@@ -174,6 +226,7 @@ export interface FakeContext {
   stderr(): string;
   s3: FakeS3;
   sts: FakeSts;
+  kms: FakeKms;
   /** The settings each `ctx.aws()` call was made with: none means AWS was never reached. */
   awsSettings: AwsSettings[];
 }
@@ -187,6 +240,7 @@ export function fakeContext(
   const err = fakeStream(options.tty === true);
   const s3 = new FakeS3(account);
   const sts = new FakeSts(account);
+  const kms = new FakeKms();
   const awsSettings: AwsSettings[] = [];
   const { prompts, asked } = scriptedPrompts(options.answers ?? []);
   const ctx: Context = {
@@ -202,9 +256,7 @@ export function fakeContext(
         settings,
         s3: async () => s3 as unknown as S3Client,
         sts: async () => sts as unknown as STSClient,
-        kms: async () => {
-          throw new Error('no fake KMS');
-        },
+        kms: async () => kms as unknown as KMSClient,
         athena: async () => {
           throw new Error('no fake Athena');
         },
@@ -214,5 +266,5 @@ export function fakeContext(
     interrupt: new InterruptNote(),
     debug: false,
   };
-  return { ctx, stdout: out.text, stderr: err.text, s3, sts, awsSettings, asked };
+  return { ctx, stdout: out.text, stderr: err.text, s3, sts, kms, awsSettings, asked };
 }

@@ -1,6 +1,7 @@
-import { type RequiredPermission, requiredPermissions } from '../policy.js';
+import { type RequiredPermission, requiredPermissions, type VendorPrincipals } from '../policy.js';
 import { accountOf, type Evaluation, evaluate, statementLabel } from '../policy-eval.js';
 import { shortPrincipal } from '../principal.js';
+import { isRevoked } from '../revoke-plan.js';
 import { parsePolicyRead } from './policy-read.js';
 import { defineCheck, fail, pass, warn } from './types.js';
 
@@ -38,6 +39,27 @@ function byPrincipal<T extends { principal: string }>(items: T[], text: (t: T) =
   return [...groups].map(([p, list]) => `${shortPrincipal(p)}: ${list.join('; ')}`).join(' — ');
 }
 
+/**
+ * No statement of this tool's and no other grant to Prophecy (`isRevoked`): what `revoke` leaves. Said in
+ * so many words, so a cron job still running verify after an intentional revoke is easy to recognise.
+ * Always holds for a bucket without policy; otherwise only when required grants are missing.
+ */
+function revokedPolicy(bucket: string, policyText: string | undefined, principals: VendorPrincipals) {
+  if (!isRevoked(policyText ?? null, principals, bucket)) return undefined;
+  const then = 'run setup to grant it again, or, if the revoke was intended, remove this verify (cron) entry';
+  return policyText === undefined || policyText.trim() === ''
+    ? fail(
+        'policy',
+        `the bucket has no policy, so Prophecy cannot sync into it: Prophecy's access was removed (or never granted); ${then}`,
+        { revoked: true },
+      )
+    : fail(
+        'policy',
+        `Prophecy's access was removed: the bucket policy has none of Prophecy's statements and no other grant to Prophecy; ${then}`,
+        { revoked: true },
+      );
+}
+
 function entry(v: GrantVerdict) {
   return {
     principal: v.principal,
@@ -63,10 +85,11 @@ export const policyCheck = defineCheck({
   judge({ bucket, principals, reads }) {
     const policy = parsePolicyRead(bucket, reads.policy);
     if (policy.kind === 'denied') return fail('policy', policy.message);
+    const policyText = reads.policy.status === 'ok' ? (reads.policy.value ?? undefined) : undefined;
     if (policy.kind === 'absent') {
-      return fail(
-        'policy',
-        'the bucket has no policy, so Prophecy cannot sync into it; run setup to apply it',
+      return (
+        revokedPolicy(bucket, policyText, principals) ??
+        fail('policy', 'the bucket has no policy, so Prophecy cannot sync into it; run setup to apply it')
       );
     }
     if (policy.kind === 'invalid')
@@ -84,6 +107,8 @@ export const policyCheck = defineCheck({
       (v) => v.evaluation.verdict === 'denied' || v.evaluation.verdict === 'implicit-deny',
     );
     if (missing.length > 0) {
+      const revoked = revokedPolicy(bucket, policyText, principals);
+      if (revoked) return revoked;
       const text = byPrincipal(missing, (v) => `${grantText(v)} (${missingReason(v.evaluation)})`);
       return fail('policy', `${missing.length} of ${required.length} required grants missing — ${text}`, {
         missing: missing.map(entry),
