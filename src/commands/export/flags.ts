@@ -7,7 +7,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export function exportCommand() {
   const cmd = new Command('export')
     .description(
-      'Print the bucket and its policy as Terraform (HCL) or a CloudFormation template (YAML) on stdout\n(no AWS credentials or network needed).',
+      'Print the bucket and its policy as Terraform (HCL) or a CloudFormation template (YAML) on stdout (no AWS credentials or network needed).',
     )
     .addArgument(new Argument('<format>', 'terraform or cloudformation').choices(EXPORT_FORMATS));
   return withPrincipalFlags(withBucketFlags(cmd))
@@ -19,7 +19,7 @@ export function exportCommand() {
     )
     .addHelpText(
       'after',
-      `\nThe templates use policy Version 2012-10-17 (the vendor page writes 2008-10-17; for this policy, which uses\nno policy variables, the two are equivalent). Check a template or a plan with \`verify --policy-file\`.${examples(
+      `\nThe templates use policy Version 2012-10-17 (the vendor page writes 2008-10-17; for this policy, which uses\nno policy variables, the two are equivalent). Check a template or a plan with \`verify --policy-file\`.\n${examples(
         [
           'prophecy-audit export terraform --suffix acme > prophecy-audit.tf',
           'prophecy-audit export cloudformation --suffix acme > prophecy-audit.yaml',

@@ -60,7 +60,7 @@ export function parse(flags: VerifyFlags, ctx: Context): OfflineVerifyInput {
   const awsOnly = AWS_ONLY.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
   if (awsOnly.length > 0) {
     throw new UsageError(
-      `--policy-file checks a document offline; ${awsOnly.join(' and ')} only apply to the live bucket.`,
+      `--policy-file checks a document offline; ${awsOnly.join(' and ')} only appl${awsOnly.length === 1 ? 'ies' : 'y'} to the live bucket.`,
       `Drop ${awsOnly.join(' and ')}, or run verify without --policy-file to check the bucket in AWS.`,
     );
   }
@@ -161,9 +161,9 @@ export interface OfflineOptions {
 }
 
 const WHAT_IS_MISSING: Record<PolicyInputKind, string> = {
-  policy: 'a policy document',
-  cloudformation: 'an AWS::S3::BucketPolicy',
-  'terraform-plan': 'an aws_s3_bucket_policy',
+  policy: 'policy document',
+  cloudformation: 'AWS::S3::BucketPolicy',
+  'terraform-plan': 'aws_s3_bucket_policy',
 };
 
 /** The verdicts on one entry, through the same registry as the live bucket. */
