@@ -57,6 +57,7 @@ export function buildProgram({
         'npx prophecy-audit setup',
         'prophecy-audit verify --suffix acme --json',
         'prophecy-audit policy print --suffix acme > policy.json',
+        'prophecy-audit export terraform --suffix acme > prophecy-audit.tf',
         'prophecy-audit events query --suffix acme --entity Project --since 7d',
       ])}`,
     );
