@@ -54,7 +54,9 @@ const withoutAction = (policy: PolicyDocument, action: string): PolicyDocument =
   ...policy,
   Statement: policy.Statement.map((s) => ({
     ...s,
-    Action: (Array.isArray(s.Action) ? s.Action : [s.Action]).filter((a) => a !== action),
+    Action: ([] as (string | undefined)[])
+      .concat(s.Action)
+      .filter((a): a is string => a !== undefined && a !== action),
   })),
 });
 
