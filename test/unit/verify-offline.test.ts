@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -372,6 +372,23 @@ describe('verify --policy-file: templates and plans', () => {
     expect(doc.checks.find((c) => c.id === 'policy')?.message).toMatch(
       /it has entries for prophecy-customer-backend-events-other/,
     );
+  });
+
+  it('checks an entry that does not say which bucket it is for as the bucket being verified, and says so', async () => {
+    const plan = JSON.parse(readFileSync(fixturePath('plan-update.json'), 'utf8'));
+    const policy = plan.resource_changes.find((rc: { type: string }) => rc.type === 'aws_s3_bucket_policy');
+    delete policy.change.after.bucket;
+    policy.change.after_unknown = { ...policy.change.after_unknown, bucket: true };
+    plan.resource_changes = [policy];
+    const r = await verifyOffline({ policyFile: '-', json: true }, { stdin: JSON.stringify(plan) });
+    expect(r.code).toBe(0);
+    const doc = offlineVerifyResultSchema.parse(JSON.parse(r.stdout));
+    expect(doc.policyFile.entries).toEqual([
+      expect.objectContaining({
+        bucket: null,
+        notes: [`the input does not say which bucket this is for; checked as ${BUCKET}`],
+      }),
+    ]);
   });
 
   it('takes --region as AWS::Region in a template; without it a policy that uses it is not checkable', async () => {

@@ -14,7 +14,7 @@ export function verifyCommand() {
     .option('--max-age <duration>', 'fail unless the newest object is younger than this (e.g. 26h, 2d)')
     .option(
       '--policy-file <path>',
-      'check a bucket policy JSON, a CloudFormation template or `terraform show -json` output instead of the\nlive bucket, offline (no AWS call, no credentials); - reads stdin',
+      'check a bucket policy JSON, a CloudFormation template or `terraform show -json` output instead of the live bucket, offline (no AWS call, no credentials); - reads stdin',
     )
     .addHelpText(
       'after',

@@ -199,7 +199,17 @@ export function judgeOffline(input: PolicyInput, options: OfflineOptions): Offli
       ignored.push({ source: entry.source, bucket: entry.bucket });
       continue;
     }
-    groups.push({ entry, results: judgeEntry(entry, options) });
+    const shown =
+      entry.bucket === undefined
+        ? {
+            ...entry,
+            notes: [
+              ...entry.notes,
+              `the input does not say which bucket this is for; checked as ${options.bucket}`,
+            ],
+          }
+        : entry;
+    groups.push({ entry: shown, results: judgeEntry(entry, options) });
   }
   if (groups.length === 0) {
     // Judged like a bucket without a policy: the name as usual, the policy fails.
