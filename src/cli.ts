@@ -1,6 +1,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { eventsCatalogCommand } from './commands/events-catalog/flags.js';
 import { eventsQueryCommand } from './commands/events-query/flags.js';
+import { exportCommand } from './commands/export/flags.js';
 import { policyPrintCommand } from './commands/policy-print/flags.js';
 import { revokeCommand } from './commands/revoke/flags.js';
 import { setupCommand } from './commands/setup/flags.js';
@@ -58,6 +59,7 @@ export function buildProgram({
         'prophecy-audit verify --suffix acme --json',
         'prophecy-audit policy print --suffix acme > policy.json',
         'prophecy-audit revoke --suffix acme --dry-run',
+        'prophecy-audit export terraform --suffix acme > prophecy-audit.tf',
         'prophecy-audit events query --suffix acme --entity Project --since 7d',
       ])}`,
     );
@@ -69,7 +71,19 @@ export function buildProgram({
   };
 
   program.addCommand(add(program, setupCommand()).action(lazy(() => import('./commands/setup/run.js'))));
-  program.addCommand(add(program, verifyCommand()).action(lazy(() => import('./commands/verify/run.js'))));
+  // `verify --policy-file` runs offline: its module loads no AWS SDK.
+  const verifyLive = lazy(() => import('./commands/verify/run.js'));
+  const verifyOffline = lazy(() => import('./commands/verify/offline.js'));
+  program.addCommand(
+    add(program, verifyCommand()).action((flags) =>
+      flags.policyFile !== undefined ? verifyOffline(flags) : verifyLive(flags),
+    ),
+  );
+
+  const exportRun = lazy(() => import('./commands/export/run.js'));
+  program.addCommand(
+    add(program, exportCommand()).action((format, flags) => exportRun({ ...flags, format })),
+  );
   program.addCommand(add(program, revokeCommand()).action(lazy(() => import('./commands/revoke/run.js'))));
 
   const policy = program.command('policy').description('Work with the bucket policy Prophecy needs.');

@@ -13,6 +13,8 @@ export interface Context {
   stderr: NodeJS.WriteStream;
   /** Questions need a terminal on stdin and one to draw on (stderr). */
   stdinIsTTY: boolean;
+  /** Input piped in (`verify --policy-file -`); a function, so stdin is only opened by a command that reads it. */
+  stdin?: () => NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   /** Epoch milliseconds; tests pin it. */
   now(): number;
@@ -44,6 +46,7 @@ export function processContext(options: {
     stdout: process.stdout,
     stderr: process.stderr,
     stdinIsTTY: process.stdin.isTTY === true,
+    stdin: () => process.stdin,
     env: process.env,
     now: () => Date.now(),
     prompts: async () => {

@@ -7,3 +7,4 @@ export * from './schemas/events.js';
 export * from './schemas/revoke.js';
 export * from './schemas/setup.js';
 export * from './schemas/verify.js';
+export * from './schemas/verify-offline.js';

@@ -10,6 +10,8 @@ export interface RenderOptions {
   stream?: NodeJS.WriteStream;
   /** Count warnings as failures in the summary line. */
   strict?: boolean;
+  /** Print the summary line (`OK: 3 passed, …`); default yes. `false` for one group of several. */
+  summary?: boolean;
 }
 
 /**
@@ -32,10 +34,23 @@ export function renderChecks(results: CheckResult[], opts: RenderOptions = {}): 
     const message = r.status === 'fail' ? c.red(text) : r.status === 'warn' ? c.yellow(text) : text;
     return `${mark[r.status]} ${c.bold(r.id.padEnd(width))}  ${message}`;
   });
+  if (opts.summary !== false) lines.push(...summaryLines(results, opts));
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/** The summary line over all results (none with --quiet when nothing failed). */
+function summaryLines(results: readonly CheckResult[], opts: RenderOptions): string[] {
+  const c = paint(opts.stream ?? process.stdout);
   const s = summarize(results, { strict: opts.strict === true });
-  if (opts.quiet && s.fail === 0) return lines.map((l) => `${l}\n`).join('');
+  if (opts.quiet && s.fail === 0) return [];
   const parts = [`${s.pass} passed`, `${s.warn} warning${s.warn === 1 ? '' : 's'}`, `${s.fail} failed`];
   const verdict = s.fail > 0 ? c.red('FAILED') : !s.ok ? c.yellow('FAILED (strict)') : c.green('OK');
-  lines.push(`${verdict}: ${parts.join(', ')}`);
-  return lines.map((l) => `${l}\n`).join('');
+  return [`${verdict}: ${parts.join(', ')}`];
+}
+
+/** `renderChecks`' summary line alone, for output that renders its checks in groups. */
+export function renderSummary(results: readonly CheckResult[], opts: RenderOptions = {}): string {
+  return summaryLines(results, opts)
+    .map((l) => `${l}\n`)
+    .join('');
 }

@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -233,8 +233,14 @@ export interface FakeContext {
 
 /** A context for running a command in-process: fake streams, scripted prompts, fake AWS clients. */
 export function fakeContext(
-  options: { tty?: boolean; answers?: (string | boolean)[]; account?: string } = {},
-): FakeContext & { asked: string[] } {
+  options: {
+    tty?: boolean;
+    answers?: (string | boolean)[];
+    account?: string;
+    /** What stdin holds (`--policy-file -`); absent = the context has no stdin. */
+    stdin?: string;
+  } = {},
+): FakeContext & { asked: string[]; stdinReads(): number } {
   const account = options.account ?? '123456789012';
   const out = fakeStream(false);
   const err = fakeStream(options.tty === true);
@@ -243,10 +249,20 @@ export function fakeContext(
   const kms = new FakeKms();
   const awsSettings: AwsSettings[] = [];
   const { prompts, asked } = scriptedPrompts(options.answers ?? []);
+  let stdinReads = 0;
+  const stdin = options.stdin;
   const ctx: Context = {
     stdout: out.stream,
     stderr: err.stream,
     stdinIsTTY: options.tty === true,
+    ...(stdin === undefined
+      ? {}
+      : {
+          stdin: () => {
+            stdinReads++;
+            return Readable.from([Buffer.from(stdin)]);
+          },
+        }),
     env: {},
     now: () => Date.parse('2026-11-27T04:00:00Z'),
     prompts: async () => prompts,
@@ -266,5 +282,15 @@ export function fakeContext(
     interrupt: new InterruptNote(),
     debug: false,
   };
-  return { ctx, stdout: out.text, stderr: err.text, s3, sts, kms, awsSettings, asked };
+  return {
+    ctx,
+    stdout: out.text,
+    stderr: err.text,
+    s3,
+    sts,
+    kms,
+    awsSettings,
+    asked,
+    stdinReads: () => stdinReads,
+  };
 }

@@ -12,6 +12,10 @@ export function verifyCommand() {
     .option('--strict', 'treat warnings as failures (exit 1)')
     .option('--quiet', 'print only failed checks')
     .option('--max-age <duration>', 'fail unless the newest object is younger than this (e.g. 26h, 2d)')
+    .option(
+      '--policy-file <path>',
+      'check a bucket policy JSON, a CloudFormation template or `terraform show -json` output instead of the live bucket, offline (no AWS call, no credentials); - reads stdin',
+    )
     .addHelpText(
       'after',
       `\nExit codes: 0 all checks passed, 1 a check failed (or warned, with --strict), 2 could not check.${examples(
@@ -19,6 +23,9 @@ export function verifyCommand() {
           'prophecy-audit verify --suffix acme',
           'prophecy-audit verify --suffix acme --max-age 26h --quiet   # in a crontab',
           'prophecy-audit verify --bucket my-bucket --region eu-west-1 --json | jq .ok',
+          'prophecy-audit policy print --suffix acme | prophecy-audit verify --policy-file - --suffix acme',
+          'terraform show -json plan.out | prophecy-audit verify --policy-file - --suffix acme',
+          'prophecy-audit verify --policy-file template.yaml --suffix acme',
         ],
       )}`,
     );
