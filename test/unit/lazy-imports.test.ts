@@ -35,6 +35,7 @@ describe('start-up stays light', () => {
     ['commands/policy-print/run.ts'],
     ['commands/events-catalog/run.ts'],
     ['commands/events-query/flags.ts'],
+    ['commands/events-query/run.ts'],
   ])('%s loads neither the AWS SDK, inquirer nor ora', (entry) => {
     const { packages } = staticGraph(entry);
     const heavy = [...packages].filter((p) => HEAVY.some((h) => p.startsWith(h)));
