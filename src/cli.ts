@@ -102,7 +102,7 @@ function installSignalHandlers(interrupt: AbortController, note: InterruptNote):
     interrupt.abort();
     process.stderr.write(`\n${note.message()}\n`);
     if (!note.hasCleanups) process.exit(ExitCode.interrupted);
-    // e.g. StopQueryExecution for a running Athena query; a second Ctrl-C exits at once.
+    // e.g. StopQueryExecution for a running Athena query, awaited within a time limit (InterruptNote.cleanup).
     void note.cleanup().finally(() => process.exit(ExitCode.interrupted));
   });
   // A closed pipe (`| head`) is a normal way for a reader to stop listening.
