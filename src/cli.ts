@@ -1,4 +1,5 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { athenaCreateCommand, athenaDdlCommand } from './commands/events-athena/flags.js';
 import { eventsCatalogCommand } from './commands/events-catalog/flags.js';
 import { eventsQueryCommand } from './commands/events-query/flags.js';
 import { exportCommand } from './commands/export/flags.js';
@@ -98,6 +99,17 @@ export function buildProgram({
   events.addCommand(
     add(events, eventsCatalogCommand()).action(lazy(() => import('./commands/events-catalog/run.js'))),
   );
+  const athena = events
+    .command('athena')
+    .description(
+      'Query years of events with Amazon Athena: print or create the table `events query --engine athena` uses.',
+    );
+  athena.addCommand(
+    add(athena, athenaDdlCommand()).action(lazy(() => import('./commands/events-athena/ddl.js'))),
+  );
+  athena.addCommand(
+    add(athena, athenaCreateCommand()).action(lazy(() => import('./commands/events-athena/create.js'))),
+  );
 
   return program;
 }
@@ -106,7 +118,9 @@ function installSignalHandlers(interrupt: AbortController, note: InterruptNote):
   process.once('SIGINT', () => {
     interrupt.abort();
     process.stderr.write(`\n${note.message()}\n`);
-    process.exit(ExitCode.interrupted);
+    if (!note.hasCleanups) process.exit(ExitCode.interrupted);
+    // e.g. StopQueryExecution for a running Athena query, awaited within a time limit (InterruptNote.cleanup).
+    void note.cleanup().finally(() => process.exit(ExitCode.interrupted));
   });
   // A closed pipe (`| head`) is a normal way for a reader to stop listening.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

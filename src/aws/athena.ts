@@ -1,5 +1,6 @@
 import {
   AthenaClient,
+  GetDatabaseCommand,
   GetQueryExecutionCommand,
   type GetQueryExecutionCommandOutput,
   GetQueryResultsCommand,
@@ -189,6 +190,37 @@ export async function getTableMetadata(
     parameters: { ...(t?.Parameters ?? {}) },
     tableType: t?.TableType,
   };
+}
+
+/** GetDatabase: whether the database exists in the catalog (AwsDataCatalog unless given). */
+export async function databaseExists(
+  client: AthenaClient,
+  where: { database: string; catalog?: string | undefined },
+  signal?: AbortSignal,
+): Promise<boolean> {
+  try {
+    await client.send(
+      new GetDatabaseCommand({
+        CatalogName: where.catalog ?? 'AwsDataCatalog',
+        DatabaseName: where.database,
+      }),
+      { abortSignal: signal },
+    );
+    return true;
+  } catch (err) {
+    const message = (err as { message?: string }).message ?? '';
+    if (
+      awsErrorName(err) === 'MetadataException' &&
+      /not ?found|does not exist|EntityNotFound/i.test(message)
+    ) {
+      return false;
+    }
+    throw toAwsFailure(err, {
+      operation: 'GetDatabase',
+      action: 'athena:GetDatabase (and glue:GetDatabase)',
+      resource: where.database,
+    });
+  }
 }
 
 export interface PollOptions {

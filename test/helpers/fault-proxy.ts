@@ -19,6 +19,8 @@ export type Fault =
   | { kind: 'cut-body'; afterBytes: number }
   /** Accept the request and never answer (the socket stays open until the proxy closes). */
   | { kind: 'hang' }
+  /** Answer with this body instead of forwarding (e.g. a JSON answer for a call the emulator lacks). */
+  | { kind: 'respond'; status: number; contentType: string; body: string }
   /** Forward, then rewrite the (text) body of the answer, e.g. to drop a continuation token. */
   | { kind: 'rewrite'; body: (text: string) => string };
 
@@ -68,6 +70,12 @@ export function startFaultProxy(target: URL | string, rules: FaultRule[] = []): 
     if (fault?.kind === 'error') {
       req.resume();
       sendError(res, fault);
+      return;
+    }
+    if (fault?.kind === 'respond') {
+      req.resume();
+      res.writeHead(fault.status, { 'content-type': fault.contentType });
+      res.end(fault.body);
       return;
     }
     if (fault?.kind === 'hang') {

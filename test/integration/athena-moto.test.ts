@@ -2,7 +2,14 @@
 // its results are preset through /moto-api/static/athena/query-results, its query states are steered
 // through the state manager, and it never fails a query by itself (FAILED reasons are covered by the
 // unit tests with a scripted client).
-import { AthenaClient, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { spawn } from 'node:child_process';
+import {
+  AthenaClient,
+  GetDatabaseCommand,
+  GetQueryExecutionCommand,
+  ListQueryExecutionsCommand,
+} from '@aws-sdk/client-athena';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AthenaQueryError,
@@ -14,9 +21,13 @@ import {
   waitForQuery,
 } from '../../src/aws/athena.js';
 import { InterruptedError } from '../../src/errors.js';
+import { buildDdl } from '../../src/events/athena/ddl.js';
+import { detectKeyLayout } from '../../src/events/athena/layout.js';
 import { EVENT_ROW_COLUMNS, rowToCountGroup, rowToEvent } from '../../src/events/athena/rows.js';
 import { compileQuery, renderTrino } from '../../src/events/athena/sql.js';
 import { NO_FILTER } from '../../src/events/filter.js';
+import { type FaultProxy, type SeenRequest, startFaultProxy } from '../helpers/fault-proxy.js';
+import { CLI, cliEnv, runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
 
 let endpoint: string;
 let athena: AthenaClient;
@@ -208,5 +219,244 @@ describe("Athena API flow on moto's Athena", () => {
     const all: Cells[] = [];
     for await (const r of queryRows(athena, id, { skipHeader: false })) all.push(r);
     expect(all[0]).toEqual(['a']);
+  });
+});
+
+// --- the CLI, end to end, on moto's S3 and Athena ------------------------------------------------------
+// Moto has no GetTableMetadata: a loopback proxy in front of moto answers that one call (as Athena
+// would: "not found", or the table's definition); everything else reaches moto unchanged.
+
+const isCall = (op: string) => (r: SeenRequest) => r.headers['x-amz-target'] === `AmazonAthena.${op}`;
+const json = (status: number, body: unknown) => ({
+  kind: 'respond' as const,
+  status,
+  contentType: 'application/x-amz-json-1.1',
+  body: JSON.stringify(body),
+});
+const NO_TABLE = json(400, {
+  __type: 'MetadataException',
+  Message:
+    'Entity Not Found (Service: AmazonDataCatalog; Status Code: 400; Error Code: EntityNotFoundException)',
+});
+
+describe('the CLI on moto: events athena ddl/create, events query --engine athena', () => {
+  const DATED = ['audit/2026/11/24/13/events.jsonl', 'audit/2026/11/25/02/events.jsonl.gz'];
+  let bucket: string;
+  let flat: string;
+  let proxy: FaultProxy | undefined;
+
+  beforeAll(async () => {
+    const s3 = testS3(endpoint);
+    bucket = `prophecy-customer-backend-events-${uniqueSuffix('ath')}`;
+    flat = `${bucket}-flat`;
+    for (const b of [bucket, flat]) await s3.send(new CreateBucketCommand({ Bucket: b }));
+    for (const key of DATED) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '{"opType":"addProject"}\n' }));
+    }
+    await s3.send(new PutObjectCommand({ Bucket: flat, Key: 'export/batch-1.jsonl', Body: '{}\n' }));
+  });
+
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = undefined;
+  });
+
+  /** Athena's table as it reports one `events athena create` made (lower-case names, its own extra parameters). */
+  function tableMetadata() {
+    const d = buildDdl({
+      bucket,
+      prefix: 'audit/',
+      database: 'prophecy_audit',
+      table: 'events',
+      layout: detectKeyLayout(DATED),
+      nowMs: Date.now(),
+    }).definition;
+    return json(200, {
+      TableMetadata: {
+        Name: 'events',
+        TableType: 'EXTERNAL_TABLE',
+        Columns: d.columns.map((c) => ({ Name: c.name, Type: c.type })),
+        PartitionKeys: d.partitionKeys.map((c) => ({ Name: c.name, Type: c.type })),
+        Parameters: {
+          ...d.parameters,
+          EXTERNAL: 'TRUE',
+          inputformat: 'org.apache.hadoop.mapred.TextInputFormat',
+        },
+      },
+    });
+  }
+
+  /** The query texts moto received since `before` (ids not in it). */
+  async function newQueries(before: Set<string>): Promise<{ id: string; query: string; state: string }[]> {
+    const ids = (await athena.send(new ListQueryExecutionsCommand({}))).QueryExecutionIds ?? [];
+    const out = [];
+    for (const id of ids.filter((i) => !before.has(i))) {
+      const q = (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution;
+      out.push({ id, query: q?.Query ?? '', state: q?.Status?.State ?? '' });
+    }
+    return out;
+  }
+  const knownIds = async () =>
+    new Set((await athena.send(new ListQueryExecutionsCommand({}))).QueryExecutionIds ?? []);
+
+  it('events athena ddl: projection on the dated keys; an unpartitioned table (said on stderr) without dates', async () => {
+    const dated = await runCli(['events', 'athena', 'ddl', '--bucket', bucket, '--prefix', 'audit/'], {
+      endpoint,
+    });
+    expect(dated.code, dated.stderr).toBe(0);
+    expect(dated.stdout).toContain(`LOCATION 's3://${bucket}/audit/'`);
+    expect(dated.stdout).toContain("'projection.dt.format' = 'yyyy/MM/dd/HH'");
+    expect(dated.stdout).toContain("'projection.dt.range' = '2026/11/24/00,NOW'");
+    expect(dated.stdout).toContain(`'storage.location.template' = 's3://${bucket}/audit/\${dt}/'`);
+    expect(dated.stderr).toContain('dated YYYY/MM/DD/HH folders under "audit/"');
+
+    const undated = await runCli(['events', 'athena', 'ddl', '--bucket', flat], { endpoint });
+    expect(undated.code, undated.stderr).toBe(0);
+    expect(undated.stdout).not.toContain('PARTITIONED BY');
+    expect(undated.stdout).toContain('-- No partitions: the keys carry no date ("export/batch-1.jsonl")');
+    expect(undated.stderr).toContain('no date layout to project partitions on');
+  });
+
+  it('events athena create --yes runs the DDL in Athena; run again it is [no change]', async () => {
+    proxy = await startFaultProxy(endpoint, [{ match: isCall('GetTableMetadata'), fault: NO_TABLE }]);
+    const before = await knownIds();
+    const args = [
+      'events',
+      'athena',
+      'create',
+      '--bucket',
+      bucket,
+      '--prefix',
+      'audit/',
+      '--database',
+      'audit_e2e',
+    ];
+    const first = await runCli([...args, '--yes'], { endpoint: proxy.url });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/\[create\] Database audit_e2e/);
+    expect(first.stderr).toMatch(/\[create\] Table audit_e2e\.events/);
+    const ran = await newQueries(before);
+    expect(ran.map((q) => q.query.split('\n')[0])).toEqual([
+      'CREATE DATABASE IF NOT EXISTS `audit_e2e`',
+      'CREATE EXTERNAL TABLE `audit_e2e`.`events` (',
+    ]);
+    expect(ran.every((q) => q.state === 'SUCCEEDED')).toBe(true);
+    // moto keeps the database (it parses CREATE DATABASE), so GetDatabase now finds it.
+    await athena.send(new GetDatabaseCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'audit_e2e' }));
+    await proxy.close();
+
+    proxy = await startFaultProxy(endpoint, [{ match: isCall('GetTableMetadata'), fault: tableMetadata() }]);
+    const again = await runCli([...args, '--yes'], { endpoint: proxy.url });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/\[no change\] Database audit_e2e/);
+    expect(again.stderr).toMatch(/\[no change\] Table audit_e2e\.events: exists with the same definition/);
+    expect(await newQueries(new Set([...before, ...ran.map((q) => q.id)]))).toEqual([]);
+
+    // Without a terminal and without --yes: exit 2, nothing asked, nothing run.
+    const noYes = await runCli(['events', 'athena', 'create', '--bucket', bucket], { endpoint: proxy.url });
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toContain('pass --yes');
+  });
+
+  it('events query --engine athena: ndjson events and --count, the cost on stderr, partition predicates in the SQL', async () => {
+    proxy = await startFaultProxy(endpoint, [{ match: isCall('GetTableMetadata'), fault: tableMetadata() }]);
+    await presetResult(EVENT_ROW_COLUMNS, [
+      [
+        'addProject',
+        '1795525260000',
+        '["Project"]',
+        'alice@acme.io',
+        'acme',
+        '200',
+        '{"projectId":"12","password":"hunter2"}',
+        '41',
+        `s3://${bucket}/audit/2026/11/24/13/events.jsonl`,
+      ],
+    ]);
+    const before = await knownIds();
+    const common = [
+      'events',
+      'query',
+      '--bucket',
+      bucket,
+      '--engine',
+      'athena',
+      '--since',
+      '2026-11-24T00:00:00Z',
+    ];
+    const r = await runCli([...common, '--user', "x' OR '1'='1", '--output', 'ndjson'], {
+      endpoint: proxy.url,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events).toEqual([
+      expect.objectContaining({
+        time: '2026-11-24T13:01:00.000Z',
+        entity: 'Project',
+        query: 'addProject',
+        user: 'alice@acme.io',
+        params: { projectId: '12', password: '***' },
+        source: { key: 'audit/2026/11/24/13/events.jsonl', line: 0 },
+      }),
+    ]);
+    // moto reports 0 bytes scanned; Athena bills at least 10 MB per query.
+    expect(r.stderr).toMatch(
+      /^1 matched · 0 B scanned · Athena cost about <\$0\.0001 \(\$5\/TB, 10 MB minimum per query\) · Athena query [\w-]+ · [\d.]+s$/m,
+    );
+    const [sent] = await newQueries(before);
+    expect(sent?.query).toContain(`"dt" >= '2026/11/23/00'`);
+    expect(sent?.query).toContain("strpos(lower(\"userEmail\"), 'x'' or ''1''=''1') > 0");
+
+    await presetResult(['entity', 'query', 'count'], [['Project', 'addProject', '41']]);
+    const c = await runCli([...common, '--count', '--output', 'csv'], { endpoint: proxy.url });
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toBe('entity,query,count\r\nProject,addProject,41\r\n');
+    expect(c.stderr).toMatch(/^41 events counted · /m);
+  });
+
+  it('a missing table: exit 2 with the hint to run events athena create, no query started', async () => {
+    proxy = await startFaultProxy(endpoint, [{ match: isCall('GetTableMetadata'), fault: NO_TABLE }]);
+    const before = await knownIds();
+    const r = await runCli(['events', 'query', '--engine', 'athena', '--table', 'nothere'], {
+      endpoint: proxy.url,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('The Athena table prophecy_audit.nothere does not exist.');
+    expect(r.stderr).toContain('events athena create');
+    expect(await newQueries(before)).toEqual([]);
+  });
+
+  it('Ctrl-C (SIGINT) while the query runs: the CLI stops it in Athena before exiting 130', async () => {
+    proxy = await startFaultProxy(endpoint, [{ match: isCall('GetTableMetadata'), fault: tableMetadata() }]);
+    await motoApi('/moto-api/state-manager/set-transition', {
+      model_name: 'athena::execution',
+      transition: { progression: 'manual', times: 1000 },
+    });
+    const before = await knownIds();
+    const child = spawn(process.execPath, [CLI, 'events', 'query', '--engine', 'athena', '--since', '7d'], {
+      env: cliEnv(proxy.url),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    let started: { id: string; state: string } | undefined;
+    for (let i = 0; i < 200 && !started; i++) {
+      const ids = ((await athena.send(new ListQueryExecutionsCommand({}))).QueryExecutionIds ?? []).filter(
+        (id) => !before.has(id),
+      );
+      if (ids[0]) started = { id: ids[0], state: '' };
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(started, stderr).toBeDefined();
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(stderr).toContain(`stopping the Athena query ${started?.id}`);
+    expect((await getQueryStatus(athena, started?.id as string)).state).toBe('CANCELLED');
   });
 });

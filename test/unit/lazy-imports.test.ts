@@ -38,6 +38,7 @@ describe('start-up stays light', () => {
     ['commands/export/run.ts'],
     // verify --policy-file: the offline path the verify command branches into.
     ['commands/verify/offline.ts'],
+    ['commands/events-query/run.ts'],
   ])('%s loads neither the AWS SDK, inquirer nor ora', (entry) => {
     const { packages } = staticGraph(entry);
     const heavy = [...packages].filter((p) => HEAVY.some((h) => p.startsWith(h)));

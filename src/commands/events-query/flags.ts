@@ -1,5 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { OUTPUT_FORMATS } from '../../events/formats/index.js';
+import { withAthenaEngineFlags } from '../events-athena/flags.js';
 import { collect, examples, withAwsFlags, withBucketFlags } from '../shared/flags.js';
 
 export function eventsQueryCommand() {
@@ -39,14 +40,18 @@ export function eventsQueryCommand() {
       '--no-redact',
       'show secret-looking request parameters (passwords, tokens) instead of masking them',
     );
-  return withAwsFlags(withFilters, 'region of the bucket (default from your AWS config)').addHelpText(
+  return withAwsFlags(
+    withAthenaEngineFlags(withFilters),
+    'region of the bucket (default from your AWS config)',
+  ).addHelpText(
     'after',
-    `\nExit codes: 0 done (also when nothing matched), 2 bad flags, unreadable source, or with --strict an unparseable record.${examples(
+    `\nWith --engine athena the same filters run as one Athena SQL query on the table \`events athena create\` made\n(--dir, --prefix, --inspect, --concurrency, --max-record-bytes and --strict do not apply; see docs/athena.md).\nExit codes: 0 done (also when nothing matched), 2 bad flags, unreadable source, a failed Athena query, or with\n--strict an unparseable record; 130 interrupted (an Athena query is stopped first).${examples(
       [
         'prophecy-audit events query --suffix acme --entity Project --query releaseProject --since 7d',
         'prophecy-audit events query --suffix acme --query setPassword --since 2026-10-01 --until 2026-11-01',
         'prophecy-audit events query --dir ./audit-copy --entity Git --user alice@ --output csv > git.csv',
         'prophecy-audit events query --suffix acme --since 24h --count',
+        'prophecy-audit events query --suffix acme --engine athena --since 365d --entity Git --output csv > git.csv',
       ],
     )}`,
   );

@@ -1,11 +1,13 @@
 import type { Context } from '../../context.js';
 import { checkEntityName, checkQueryName, type NameCheck } from '../../core/catalog.js';
 import { UsageError } from '../../errors.js';
+import type { AthenaEventsQuery } from '../../events/athena/run-query.js';
 import { compileFilter, type EventFilter } from '../../events/filter.js';
 import type { OutputFormat } from '../../events/formats/index.js';
 import type { EventsQuery } from '../../events/query.js';
 import type { SourceSpec } from '../../events/sources/index.js';
 import { parseTimeBound } from '../../events/time.js';
+import { athenaQuery, checkEngineFlags } from '../events-athena/query.js';
 import { resolveBucket } from '../shared/input.js';
 
 import type { EventsQueryFlags } from './flags.js';
@@ -65,13 +67,18 @@ export function resolveQuery(
   if (opts.dir !== undefined && (opts.suffix !== undefined || opts.bucket !== undefined)) {
     throw new UsageError('Give --dir or --suffix/--bucket, not both.');
   }
-  if (opts.dir === undefined && opts.suffix === undefined && opts.bucket === undefined) {
+  // --engine athena reads the table's LOCATION: --suffix/--bucket are optional there.
+  const sourceless = opts.suffix === undefined && opts.bucket === undefined;
+  if (opts.dir === undefined && sourceless && opts.engine !== 'athena') {
     throw new UsageError(
       'Missing the events to read.',
       'Pass --suffix <suffix> or --bucket <name> for the bucket, or --dir <path> for a local copy.',
     );
   }
-  const bucket = opts.dir === undefined ? resolveBucket(opts, ctx).bucket : undefined;
+  const bucket =
+    opts.dir === undefined && !(sourceless && opts.engine === 'athena')
+      ? resolveBucket(opts, ctx).bucket
+      : undefined;
   const format: OutputFormat = opts.output ?? (stdoutIsTty ? 'table' : 'ndjson');
   return {
     filter,
@@ -83,8 +90,11 @@ export function resolveQuery(
   };
 }
 
-export function parse(flags: EventsQueryFlags, ctx: Context): EventsQuery {
+export function parse(flags: EventsQueryFlags, ctx: Context): EventsQuery | AthenaEventsQuery {
+  checkEngineFlags(flags);
   const q = resolveQuery(flags, ctx.now(), ctx.stdout.isTTY === true, ctx);
+  const aws = { profile: flags.profile, region: flags.region, endpointUrl: flags.endpointUrl };
+  if (flags.engine === 'athena') return athenaQuery(flags, q, aws);
   const source: SourceSpec =
     q.bucket === undefined
       ? { kind: 'dir', dir: flags.dir as string, prefix: flags.prefix }
@@ -109,7 +119,8 @@ export function parse(flags: EventsQueryFlags, ctx: Context): EventsQuery {
   };
 }
 
-export async function run(ctx: Context, query: EventsQuery): Promise<number> {
+export async function run(ctx: Context, query: EventsQuery | AthenaEventsQuery): Promise<number> {
+  if ('engine' in query) return (await import('../../events/athena/run-query.js')).runAthenaQuery(ctx, query);
   const { runQuery } = await import('../../events/query.js');
   return runQuery(ctx, query);
 }
