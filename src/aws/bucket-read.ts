@@ -22,7 +22,14 @@ import {
   type ReadResult,
   type ReadValue,
 } from '../core/checks/reads.js';
-import { type AwsCallContext, type AwsFailureKind, awsCall, isAwsFailure, toAwsFailure } from './errors.js';
+import {
+  type AwsFailureKind,
+  awsCall,
+  type DeclaredCall,
+  declared,
+  isAwsFailure,
+  toAwsFailure,
+} from './errors.js';
 import type { AwsClientFactory } from './factory.js';
 
 /*
@@ -38,13 +45,13 @@ function ownerParam(owner: string | undefined) {
 /** `undefined` when the call fails with exactly the failure kind that means "not configured". */
 async function absentOn<T>(
   absent: AwsFailureKind,
-  ctx: AwsCallContext,
+  ctx: DeclaredCall,
   fn: () => Promise<T>,
 ): Promise<T | undefined> {
   try {
     return await fn();
   } catch (err) {
-    const failure = toAwsFailure(err, ctx);
+    const failure = toAwsFailure(err, declared(ctx));
     if (failure.kind === absent) return undefined;
     throw failure;
   }

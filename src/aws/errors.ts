@@ -1,3 +1,5 @@
+import { type ActionOf, OPERATIONS, type Operation } from './operations.js';
+
 /**
  * The AWS layer's one failure type. Every failed call becomes an `AwsFailure` whose `kind` says what went
  * wrong in terms a caller can act on (absent configuration, no permission, no credentials, ...), together
@@ -259,11 +261,26 @@ export function toAwsFailure(err: unknown, ctx: AwsCallContext): AwsFailure {
   );
 }
 
+/**
+ * A call's context as the code that makes it states it: an operation declared in src/aws/operations.ts and,
+ * if it names one, exactly the IAM action declared there (a compile error otherwise).
+ */
+export type DeclaredCall = {
+  [O in Operation]: Omit<AwsCallContext, 'operation' | 'action'> & { operation: O; action?: ActionOf<O> };
+}[Operation];
+
+/** The full context of a declared call: its IAM action always comes from the operation table. */
+export function declared(ctx: DeclaredCall): AwsCallContext {
+  const action: string | null = OPERATIONS[ctx.operation].action;
+  const { action: _stated, ...rest } = ctx;
+  return action === null ? rest : { ...rest, action };
+}
+
 /** Runs one AWS call; a failure becomes an AwsFailure carrying the call's context. */
-export async function awsCall<T>(ctx: AwsCallContext, fn: () => Promise<T>): Promise<T> {
+export async function awsCall<T>(ctx: DeclaredCall, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw toAwsFailure(err, ctx);
+    throw toAwsFailure(err, declared(ctx));
   }
 }
