@@ -52,7 +52,7 @@ export function buildProgram({
     .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok, 1 a check failed, 2 usage/input/AWS error, 130 interrupted.${examples([
+      `\nExit codes: 0 ok, 1 a check failed, 2 usage/input/AWS error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).${examples([
         'npx prophecy-audit setup',
         'prophecy-audit verify --suffix acme --json',
         'prophecy-audit policy print --suffix acme > policy.json',
@@ -86,11 +86,14 @@ export function buildProgram({
 }
 
 function installSignalHandlers(interrupt: AbortController, note: InterruptNote): void {
-  process.once('SIGINT', () => {
+  // Ctrl-C and SIGTERM (a cron/CI timeout, `kill`) both stop the run saying what completed, if anything.
+  const stop = (code: number) => () => {
     interrupt.abort();
     process.stderr.write(`\n${note.message()}\n`);
-    process.exit(ExitCode.interrupted);
-  });
+    process.exit(code);
+  };
+  process.once('SIGINT', stop(ExitCode.interrupted));
+  process.once('SIGTERM', stop(ExitCode.terminated));
   // A closed pipe (`| head`) is a normal way for a reader to stop listening.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

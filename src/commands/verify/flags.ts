@@ -12,12 +12,17 @@ export function verifyCommand() {
     .option('--strict', 'treat warnings as failures (exit 1)')
     .option('--quiet', 'print only failed checks')
     .option('--max-age <duration>', 'fail unless the newest object is younger than this (e.g. 26h, 2d)')
+    .option(
+      '--timeout <duration>',
+      'give up after this long, naming the call that did not answer (exit 2); default 5m',
+    )
     .addHelpText(
       'after',
       `\nExit codes: 0 all checks passed, 1 a check failed (or warned, with --strict), 2 could not check.${examples(
         [
           'prophecy-audit verify --suffix acme',
           'prophecy-audit verify --suffix acme --max-age 26h --quiet   # in a crontab',
+          'prophecy-audit verify --suffix acme --timeout 1m',
           'prophecy-audit verify --bucket my-bucket --region eu-west-1 --json | jq .ok',
         ],
       )}`,
