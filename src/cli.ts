@@ -52,7 +52,7 @@ export function buildProgram({
     .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok, 1 a check failed, 2 usage/input/AWS error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).${examples([
+      `\nExit codes: 0 ok, 1 a check failed, 2 usage/input/AWS error, 130 interrupted, 143 terminated.${examples([
         'npx prophecy-audit setup',
         'prophecy-audit verify --suffix acme --json',
         'prophecy-audit policy print --suffix acme > policy.json',

@@ -176,7 +176,10 @@ function deadlineOf(err: unknown): DeadlineExceeded | undefined {
  * AbortError whose `cause` is this reason, which is how a deadline is told from Ctrl-C.
  */
 export class DeadlineExceeded extends Error {
-  constructor(readonly ms: number, readonly label: string) {
+  constructor(
+    readonly ms: number,
+    readonly label: string,
+  ) {
     super(`no answer before the ${label} deadline`);
     this.name = 'DeadlineExceeded';
   }

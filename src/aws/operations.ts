@@ -188,9 +188,24 @@ export const OPERATIONS = {
   }),
 
   // Athena: helpers in src/aws/athena.ts that no command sends yet
-  StartQueryExecution: op({ service: 'athena', action: 'athena:StartQueryExecution', resource: 'any', usedBy: [] }),
-  GetQueryExecution: op({ service: 'athena', action: 'athena:GetQueryExecution', resource: 'any', usedBy: [] }),
-  StopQueryExecution: op({ service: 'athena', action: 'athena:StopQueryExecution', resource: 'any', usedBy: [] }),
+  StartQueryExecution: op({
+    service: 'athena',
+    action: 'athena:StartQueryExecution',
+    resource: 'any',
+    usedBy: [],
+  }),
+  GetQueryExecution: op({
+    service: 'athena',
+    action: 'athena:GetQueryExecution',
+    resource: 'any',
+    usedBy: [],
+  }),
+  StopQueryExecution: op({
+    service: 'athena',
+    action: 'athena:StopQueryExecution',
+    resource: 'any',
+    usedBy: [],
+  }),
   GetQueryResults: op({ service: 'athena', action: 'athena:GetQueryResults', resource: 'any', usedBy: [] }),
   GetTableMetadata: op({
     service: 'athena',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse, run } from '../../src/commands/setup/run.js';
 import { DEFAULT_PRINCIPALS } from '../../src/core/policy.js';
-import { CliError, ExitCode } from '../../src/errors.js';
+import { type CliError, ExitCode } from '../../src/errors.js';
 import { asCliError } from '../../src/ui/aws-failure.js';
 import { fakeContext, serviceError } from '../helpers/fake-context.js';
 
@@ -94,7 +94,8 @@ describe('setup fails closed on the bucket policy', () => {
   it('NoSuchBucketPolicy (and only it) means "no policy": the vendor statements are written', async () => {
     const f = fakeContext();
     withCustomerBucket(f);
-    f.s3.buckets.get(BUCKET)!.policy = undefined;
+    const bucket = f.s3.buckets.get(BUCKET);
+    if (bucket) bucket.policy = undefined;
     expect((await setup(f)).code).toBe(ExitCode.ok);
     const policy = JSON.parse(String(f.s3.buckets.get(BUCKET)?.policy));
     expect(policy.Statement.map((s: { Principal: { AWS: string } }) => s.Principal.AWS)).toEqual([

@@ -1,6 +1,6 @@
 import { performReads } from '../../aws/bucket-read.js';
-import type { AwsSettings } from '../../aws/factory.js';
 import { deadline } from '../../aws/errors.js';
+import type { AwsSettings } from '../../aws/factory.js';
 import { getCallerIdentity } from '../../aws/identity.js';
 import type { Context } from '../../context.js';
 import {
