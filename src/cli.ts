@@ -52,12 +52,14 @@ export function buildProgram({
     .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok, 1 a check failed, 2 usage/input/AWS error, 130 interrupted, 143 terminated.${examples([
-        'npx prophecy-audit setup',
-        'prophecy-audit verify --suffix acme --json',
-        'prophecy-audit policy print --suffix acme > policy.json',
-        'prophecy-audit events query --suffix acme --entity Project --since 7d',
-      ])}`,
+      `\nExit codes: 0 ok, 1 a check failed, 2 usage/input/AWS error, 130 interrupted, 143 SIGTERM.${examples(
+        [
+          'npx prophecy-audit setup',
+          'prophecy-audit verify --suffix acme --json',
+          'prophecy-audit policy print --suffix acme > policy.json',
+          'prophecy-audit events query --suffix acme --entity Project --since 7d',
+        ],
+      )}`,
     );
 
   // addCommand does not copy the parent's settings, so each child inherits them explicitly.
