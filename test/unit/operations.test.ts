@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { awsCall } from '../../src/aws/errors.js';
 import { OPERATIONS, OPERATORS, type Operation, operationsOf } from '../../src/aws/operations.js';
@@ -61,6 +62,16 @@ describe('the operation table', () => {
     for (const op of OPERATORS) expect(operationsOf(op).length, op).toBeGreaterThan(0);
     for (const [name, spec] of Object.entries(OPERATIONS)) {
       expect(spec.usedBy.length > 0 || spec.service === 'athena', name).toBe(true);
+    }
+  });
+
+  it('docs/permissions.md lists every operation with its action and its commands', () => {
+    const doc = readFileSync(new URL('../../docs/permissions.md', import.meta.url), 'utf8');
+    for (const [name, spec] of Object.entries(OPERATIONS)) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| ${name} |`));
+      expect(row, name).toBeDefined();
+      expect(row, name).toContain(spec.action ? `\`${spec.action}\`` : 'none');
+      for (const c of spec.usedBy) expect(row, name).toContain(c);
     }
   });
 });
