@@ -80,11 +80,12 @@ function endpointOf(args: unknown): string | undefined {
 }
 
 /**
- * Every error a call of this client throws (credentials included: they are resolved inside the stack)
- * carries the profile the client was made with — the one named, or AWS_PROFILE, which the SDK uses then —
- * so the advice for a failure can name it without any global.
+ * What every client gets. Every error a call of it throws (credentials included: they are resolved inside
+ * the stack) carries the profile the client was made with — the one named, or AWS_PROFILE, which the SDK
+ * uses then — and the endpoint the request went to, so the advice for a failure can name both without any
+ * global; and every call is aborted by `settings.signal`.
  */
-function noteProfile<C>(client: C, settings: AwsSettings, env: NodeJS.ProcessEnv = process.env): C {
+function instrument<C>(client: C, settings: AwsSettings, env: NodeJS.ProcessEnv = process.env): C {
   const profile = settings.profile || env.AWS_PROFILE || undefined;
   (client as unknown as WithMiddleware).middlewareStack.add(
     (next) => async (args) => {
@@ -131,7 +132,7 @@ function abortWith<C>(client: C, signal: AbortSignal | undefined): C {
 
 export function createS3(settings: AwsSettings, regionOverride?: string): S3Client {
   const config = common('s3', settings, regionOverride);
-  return noteProfile(
+  return instrument(
     new S3Client({
       ...config,
       // A custom endpoint (moto, MinIO, LocalStack) rarely has wildcard DNS: address buckets by path.
@@ -143,13 +144,13 @@ export function createS3(settings: AwsSettings, regionOverride?: string): S3Clie
 }
 
 export function createSts(settings: AwsSettings): STSClient {
-  return noteProfile(new STSClient(common('sts', settings)), settings);
+  return instrument(new STSClient(common('sts', settings)), settings);
 }
 
 export function createKms(settings: AwsSettings, regionOverride?: string): KMSClient {
-  return noteProfile(new KMSClient(common('kms', settings, regionOverride)), settings);
+  return instrument(new KMSClient(common('kms', settings, regionOverride)), settings);
 }
 
 export function createAthena(settings: AwsSettings, regionOverride?: string): AthenaClient {
-  return noteProfile(new AthenaClient(common('athena', settings, regionOverride)), settings);
+  return instrument(new AthenaClient(common('athena', settings, regionOverride)), settings);
 }
