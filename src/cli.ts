@@ -55,14 +55,16 @@ export function buildProgram({
     .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok, 1 a check failed, 2 usage/input/AWS error, 130 interrupted.${examples([
-        'npx prophecy-audit setup',
-        'prophecy-audit verify --suffix acme --json',
-        'prophecy-audit policy print --suffix acme > policy.json',
-        'prophecy-audit revoke --suffix acme --dry-run',
-        'prophecy-audit export terraform --suffix acme > prophecy-audit.tf',
-        'prophecy-audit events query --suffix acme --entity Project --since 7d',
-      ])}`,
+      `\nExit codes: 0 ok, 1 a check failed, 2 usage/input/AWS error, 130 interrupted, 143 SIGTERM.${examples(
+        [
+          'npx prophecy-audit setup',
+          'prophecy-audit verify --suffix acme --json',
+          'prophecy-audit policy print --suffix acme > policy.json',
+          'prophecy-audit revoke --suffix acme --dry-run',
+          'prophecy-audit export terraform --suffix acme > prophecy-audit.tf',
+          'prophecy-audit events query --suffix acme --entity Project --since 7d',
+        ],
+      )}`,
     );
 
   // addCommand does not copy the parent's settings, so each child inherits them explicitly.
@@ -115,13 +117,16 @@ export function buildProgram({
 }
 
 function installSignalHandlers(interrupt: AbortController, note: InterruptNote): void {
-  process.once('SIGINT', () => {
+  // Ctrl-C and SIGTERM (a cron/CI timeout, `kill`) both stop the run saying what completed, if anything.
+  const stop = (code: number) => () => {
     interrupt.abort();
     process.stderr.write(`\n${note.message()}\n`);
-    if (!note.hasCleanups) process.exit(ExitCode.interrupted);
-    // e.g. StopQueryExecution for a running Athena query, awaited within a time limit (InterruptNote.cleanup).
-    void note.cleanup().finally(() => process.exit(ExitCode.interrupted));
-  });
+    // Clean-ups (e.g. StopQueryExecution for a running Athena query) are awaited within a time limit.
+    if (!note.hasCleanups) process.exit(code);
+    void note.cleanup().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', stop(ExitCode.interrupted));
+  process.once('SIGTERM', stop(ExitCode.terminated));
   // A closed pipe (`| head`) is a normal way for a reader to stop listening.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

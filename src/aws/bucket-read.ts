@@ -19,7 +19,14 @@ import {
 import { READS, type ReadKey, type ReadResult, type ReadValue } from '../core/checks/reads.js';
 import type { BucketEncryptionRule } from '../core/kms.js';
 import type { NewestObject } from '../core/objects.js';
-import { type AwsCallContext, type AwsFailureKind, awsCall, isAwsFailure, toAwsFailure } from './errors.js';
+import {
+  type AwsFailureKind,
+  awsCall,
+  type DeclaredCall,
+  declared,
+  isAwsFailure,
+  toAwsFailure,
+} from './errors.js';
 import type { AwsClientFactory } from './factory.js';
 import { listObjectPages } from './objects.js';
 
@@ -36,13 +43,13 @@ function ownerParam(owner: string | undefined) {
 /** `undefined` when the call fails with exactly the failure kind that means "not configured". */
 async function absentOn<T>(
   absent: AwsFailureKind,
-  ctx: AwsCallContext,
+  ctx: DeclaredCall,
   fn: () => Promise<T>,
 ): Promise<T | undefined> {
   try {
     return await fn();
   } catch (err) {
-    const failure = toAwsFailure(err, ctx);
+    const failure = toAwsFailure(err, declared(ctx));
     if (failure.kind === absent) return undefined;
     throw failure;
   }
@@ -231,18 +238,32 @@ export const BUCKET_READS: { [K in ReadKey]: (env: ReadEnv) => Promise<ReadValue
   newest: async ({ s3, bucket, owner }) => (await newestObject(s3, bucket, owner)) ?? null,
 };
 
+/** How a round of reads treats failures that are not "not configured" answers. */
+export interface ReadPolicy {
+  /**
+   * Whether a 404 (NoSuchBucket, NotFound, any other 404) fails the round instead of reading as missing.
+   * Verify judges what it could read; setup must not: a policy it could not read is not "no policy"
+   * (only NoSuchBucketPolicy says that), and writing on that belief would delete the customer's statements.
+   */
+  notFoundIsFatal?: boolean;
+}
+
 /**
  * A read that answers AccessDenied is recorded rather than fatal, so one missing permission doesn't hide
- * the rest; a bucket that vanished meanwhile reads as missing (HeadBucket's answer decides). Anything else
- * (network, credentials) still stops the run.
+ * the rest; unless `policy.notFoundIsFatal`, a bucket that vanished meanwhile reads as missing (HeadBucket's
+ * answer decides). Anything else (network, timeouts, 5xx after retries, credentials) stops the run.
  */
-async function tolerant<K extends ReadKey>(key: K, env: ReadEnv): Promise<ReadResult<ReadValue<K>>> {
+async function tolerant<K extends ReadKey>(
+  key: K,
+  env: ReadEnv,
+  policy: ReadPolicy,
+): Promise<ReadResult<ReadValue<K>>> {
   try {
     return { status: 'ok', value: await BUCKET_READS[key](env) };
   } catch (err) {
     if (isAwsFailure(err, 'access-denied'))
       return { status: 'denied', permission: READS[key].permissions[0] };
-    if (isAwsFailure(err, 'not-found')) return { status: 'missing' };
+    if (isAwsFailure(err, 'not-found') && !policy.notFoundIsFatal) return { status: 'missing' };
     throw err;
   }
 }
@@ -257,13 +278,14 @@ export type ReadsOf<K extends ReadKey> = { [P in K]: ReadResult<ReadValue<P>> };
 export async function performReads<K extends ReadKey>(
   keys: readonly K[],
   env: Omit<ReadEnv, 'owner'> & { owner: string | undefined | Promise<string | undefined> },
+  policy: ReadPolicy = {},
 ): Promise<ReadsOf<K>> {
   const owner = Promise.resolve(env.owner);
   const [results] = await Promise.all([
     Promise.all(
       keys.map(async (key) => {
         const base = { ...env, owner: READS[key].beforeIdentity ? undefined : await owner };
-        return [key, await tolerant(key, base)] as const;
+        return [key, await tolerant(key, base, policy)] as const;
       }),
     ),
     owner, // a failed identity call fails the round even when no read waited for it
@@ -282,7 +304,11 @@ export interface ReadOptions {
   checkObjects?: boolean;
 }
 
-/** Everything setup needs to know about a bucket: whose it is, then its configuration (one parallel round). */
+/**
+ * Everything setup needs to know about a bucket: whose it is, then its configuration (one parallel round).
+ * Once HeadBucket says the bucket is yours, only the "not configured" answers (NoSuchBucketPolicy, ...) read
+ * as absent and AccessDenied is recorded in `denied`; every other failure, a 404 included, is thrown.
+ */
 export async function readBucketState(
   s3: S3Client,
   bucket: string,
@@ -296,11 +322,12 @@ export async function readBucketState(
   if (existence !== 'yours') return { bucket, existence, denied: [] };
 
   const keys = ['location', 'ownership', 'publicAccessBlock', 'policy'] as const;
-  const r = await performReads(opts.checkObjects ? [...keys, 'hasObjects'] : keys, {
-    s3,
-    bucket,
-    owner: opts.owner,
-  });
+  // Setup (and revoke) write what they read: every read must be an answer, never a 404 taken for "not set".
+  const r = await performReads(
+    opts.checkObjects ? [...keys, 'hasObjects'] : keys,
+    { s3, bucket, owner: opts.owner },
+    { notFoundIsFatal: true },
+  );
   const hasObjects = 'hasObjects' in r ? r.hasObjects : ({ status: 'missing' } as const);
   const all = [r.location, r.ownership, r.publicAccessBlock, r.policy, hasObjects];
   return {

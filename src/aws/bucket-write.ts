@@ -9,7 +9,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { PublicAccessBlock } from '../core/bucket-state.js';
-import { type AwsCallContext, awsErrorName, isAwsFailure, toAwsFailure } from './errors.js';
+import { awsErrorName, type DeclaredCall, declared, isAwsFailure, toAwsFailure } from './errors.js';
 
 /**
  * One function per S3 write `setup` and `revoke` make. Every call that takes ExpectedBucketOwner gets the
@@ -44,11 +44,11 @@ export async function retryOperationAborted<T>(fn: () => Promise<T>, opts: Retry
 }
 
 /** One write: OperationAborted retried, then any failure becomes an AwsFailure with the call's context. */
-async function write<T>(ctx: AwsCallContext, fn: () => Promise<T>, retry?: RetryOptions): Promise<T> {
+async function write<T>(ctx: DeclaredCall, fn: () => Promise<T>, retry?: RetryOptions): Promise<T> {
   try {
     return await retryOperationAborted(fn, retry);
   } catch (err) {
-    throw toAwsFailure(err, ctx);
+    throw toAwsFailure(err, declared(ctx));
   }
 }
 

@@ -3,7 +3,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_REGION } from '../core/vendor.js';
-import { noteClientProfile } from './errors.js';
+import { noteClientEndpoint, noteClientProfile } from './errors.js';
 import type { AwsSettings } from './settings.js';
 
 /**
@@ -11,6 +11,19 @@ import type { AwsSettings } from './settings.js';
  * throttling (503 SlowDown), 500/502/504 and connection resets are retried before they become an error.
  */
 export const MAX_ATTEMPTS = 5;
+
+/**
+ * Every client's HTTP handler gives up on a silent endpoint instead of waiting forever (the SDK's default):
+ * connecting may take 10 s; the answer's headers must arrive within 60 s of sending; a body that stops
+ * flowing for 60 s is abandoned. Each of these is a TimeoutError the standard retry mode retries, so an
+ * endpoint that accepts and never answers ends in a `timeout` failure after MAX_ATTEMPTS tries.
+ */
+export const HTTP_TIMEOUTS = {
+  connectionTimeout: 10_000,
+  requestTimeout: 60_000,
+  throwOnRequestTimeout: true,
+  socketTimeout: 60_000,
+} as const;
 
 type Service = 's3' | 'sts' | 'kms' | 'athena';
 
@@ -40,6 +53,7 @@ function common(service: Service, settings: AwsSettings, regionOverride?: string
     region: regionOverride || resolveRegion(settings),
     maxAttempts: MAX_ATTEMPTS,
     retryMode: 'standard' as const,
+    requestHandler: { ...HTTP_TIMEOUTS },
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
   };
@@ -49,17 +63,29 @@ interface WithMiddleware {
   middlewareStack: {
     add(
       middleware: (next: (args: never) => Promise<unknown>) => (args: never) => Promise<unknown>,
-      options: { step: 'initialize'; name: string },
+      options: { step: 'initialize' | 'build'; name: string },
     ): void;
   };
 }
 
+interface WithSend {
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+/** The scheme, host and port of the request a build-step middleware sees (the resolved endpoint). */
+function endpointOf(args: unknown): string | undefined {
+  const r = (args as { request?: { protocol?: string; hostname?: string; port?: number } }).request;
+  if (!r?.hostname) return undefined;
+  return `${r.protocol ?? 'https:'}//${r.hostname}${r.port ? `:${r.port}` : ''}`;
+}
+
 /**
- * Every error a call of this client throws (credentials included: they are resolved inside the stack)
- * carries the profile the client was made with — the one named, or AWS_PROFILE, which the SDK uses then —
- * so the advice for a failure can name it without any global.
+ * What every client gets. Every error a call of it throws (credentials included: they are resolved inside
+ * the stack) carries the profile the client was made with — the one named, or AWS_PROFILE, which the SDK
+ * uses then — and the endpoint the request went to, so the advice for a failure can name both without any
+ * global; and every call is aborted by `settings.signal`.
  */
-function noteProfile<C>(client: C, settings: AwsSettings, env: NodeJS.ProcessEnv = process.env): C {
+function instrument<C>(client: C, settings: AwsSettings, env: NodeJS.ProcessEnv = process.env): C {
   const profile = settings.profile || env.AWS_PROFILE || undefined;
   (client as unknown as WithMiddleware).middlewareStack.add(
     (next) => async (args) => {
@@ -72,12 +98,41 @@ function noteProfile<C>(client: C, settings: AwsSettings, env: NodeJS.ProcessEnv
     },
     { step: 'initialize', name: 'prophecyAuditProfile' },
   );
+  // The build step sees the request with its endpoint resolved, and wraps the retries: the error it sees
+  // is the final one, and the endpoint is the one the last attempt went to.
+  (client as unknown as WithMiddleware).middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        noteClientEndpoint(err, endpointOf(args));
+        throw err;
+      }
+    },
+    { step: 'build', name: 'prophecyAuditEndpoint' },
+  );
+  return abortWith(client, settings.signal);
+}
+
+/**
+ * Every call of the client is aborted when `signal` fires (a command's overall deadline), together with any
+ * signal the call passes itself: the request in flight is destroyed and a retry's back-off cut short.
+ */
+function abortWith<C>(client: C, signal: AbortSignal | undefined): C {
+  if (!signal) return client;
+  const c = client as unknown as WithSend;
+  const send = c.send.bind(c);
+  c.send = (command, options) =>
+    send(command, {
+      ...options,
+      abortSignal: options?.abortSignal ? AbortSignal.any([options.abortSignal, signal]) : signal,
+    });
   return client;
 }
 
 export function createS3(settings: AwsSettings, regionOverride?: string): S3Client {
   const config = common('s3', settings, regionOverride);
-  return noteProfile(
+  return instrument(
     new S3Client({
       ...config,
       // A custom endpoint (moto, MinIO, LocalStack) rarely has wildcard DNS: address buckets by path.
@@ -89,13 +144,13 @@ export function createS3(settings: AwsSettings, regionOverride?: string): S3Clie
 }
 
 export function createSts(settings: AwsSettings): STSClient {
-  return noteProfile(new STSClient(common('sts', settings)), settings);
+  return instrument(new STSClient(common('sts', settings)), settings);
 }
 
 export function createKms(settings: AwsSettings, regionOverride?: string): KMSClient {
-  return noteProfile(new KMSClient(common('kms', settings, regionOverride)), settings);
+  return instrument(new KMSClient(common('kms', settings, regionOverride)), settings);
 }
 
 export function createAthena(settings: AwsSettings, regionOverride?: string): AthenaClient {
-  return noteProfile(new AthenaClient(common('athena', settings, regionOverride)), settings);
+  return instrument(new AthenaClient(common('athena', settings, regionOverride)), settings);
 }

@@ -1,3 +1,5 @@
+import { type ActionOf, OPERATIONS, type Operation } from './operations.js';
+
 /**
  * The AWS layer's one failure type. Every failed call becomes an `AwsFailure` whose `kind` says what went
  * wrong in terms a caller can act on (absent configuration, no permission, no credentials, ...), together
@@ -22,8 +24,13 @@ export type AwsFailureKind =
   | 'wrong-region'
   /** Still throttled after the SDK's retries. */
   | 'throttled'
-  /** The endpoint could not be reached (refused, reset, DNS, timeout). */
+  /** The endpoint could not be reached (refused, reset, DNS), or spoke no TLS to an https:// URL. */
   | 'network'
+  /**
+   * No answer in time: the SDK's connection, request or socket timeout after its retries, or the command's
+   * overall deadline (verify --timeout) aborting the call in flight.
+   */
+  | 'timeout'
   /** NoSuchBucket, NoSuchKey, NotFound, or any other 404. */
   | 'not-found'
   /** The bucket has no policy: only this answer of GetBucketPolicy means "no policy". */
@@ -146,14 +153,47 @@ export function isNotFound(err: unknown): boolean {
   );
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+/**
+ * An https:// URL pointed at a plain-HTTP port: OpenSSL reads the HTTP answer as a TLS record and fails
+ * with EPROTO "…:SSL routines:…:wrong version number" (or a packet-length complaint).
+ */
+export function isTlsMismatch(errno: string | undefined, message: string): boolean {
+  return (
+    errno === 'EPROTO' ||
+    errno === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    /wrong version number|SSL routines|packet length too long|ERR_SSL_/i.test(message)
+  );
+}
+
+/** The reason an aborted call was aborted, when it was a deadline (see `deadline` below). */
+function deadlineOf(err: unknown): DeadlineExceeded | undefined {
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof DeadlineExceeded ? cause : undefined;
+}
+
+/**
+ * The reason a command's overall deadline aborts its calls with. The SDK rejects an aborted call with an
+ * AbortError whose `cause` is this reason, which is how a deadline is told from Ctrl-C.
+ */
+export class DeadlineExceeded extends Error {
+  constructor(
+    readonly ms: number,
+    readonly label: string,
+  ) {
+    super(`no answer before the ${label} deadline`);
+    this.name = 'DeadlineExceeded';
+  }
+}
+
+/** An AbortSignal that fires with a DeadlineExceeded after `ms`; `clear` stops the timer. */
+export function deadline(ms: number, label: string): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DeadlineExceeded(ms, label)), ms);
+  timer.unref?.();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
 
 /** Names whose answer means "this is not configured", each its own kind. */
 const ABSENT: Record<string, AwsFailureKind> = {
@@ -206,7 +246,8 @@ function classify(
   if (name === 'SlowDown' || name === 'Throttling' || name === 'ThrottlingException' || status === 503) {
     return 'throttled';
   }
-  if ((errno && NETWORK_CODES.has(errno)) || name === 'TimeoutError') return 'network';
+  if (name === 'TimeoutError' || errno === 'ETIMEDOUT') return 'timeout';
+  if ((errno && NETWORK_CODES.has(errno)) || isTlsMismatch(errno, message)) return 'network';
   if (name === 'NotFound' || name === 'NoSuchBucket' || name === 'NoSuchKey' || status === 404) {
     return 'not-found';
   }
@@ -223,6 +264,21 @@ export function noteClientProfile(err: unknown, profile: string | undefined): vo
   if (profile !== undefined && typeof err === 'object' && err !== null && !(CLIENT_PROFILE in err)) {
     Object.defineProperty(err, CLIENT_PROFILE, { value: profile, enumerable: false });
   }
+}
+
+const CLIENT_ENDPOINT = Symbol.for('prophecy-audit.client-endpoint');
+
+/** The endpoint (scheme, host, port) the failing request went to; src/aws/clients.ts notes it. */
+export function noteClientEndpoint(err: unknown, endpoint: string | undefined): void {
+  if (endpoint !== undefined && typeof err === 'object' && err !== null && !(CLIENT_ENDPOINT in err)) {
+    Object.defineProperty(err, CLIENT_ENDPOINT, { value: endpoint, enumerable: false });
+  }
+}
+
+function clientEndpointOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null
+    ? ((err as Record<symbol, string | undefined>)[CLIENT_ENDPOINT] ?? undefined)
+    : undefined;
 }
 
 function clientProfileOf(err: unknown): string | undefined {
@@ -242,16 +298,19 @@ export function toAwsFailure(err: unknown, ctx: AwsCallContext): AwsFailure {
   const message = e.message ?? '';
   const status = e.$metadata?.httpStatusCode;
   const profile = ctx.profile ?? clientProfileOf(err);
+  const endpoint = ctx.endpoint ?? clientEndpointOf(err);
   const meta = e.$metadata;
   const errno =
     (err as NodeJS.ErrnoException)?.code ?? (err as { cause?: NodeJS.ErrnoException })?.cause?.code;
+  const late = name === 'AbortError' ? deadlineOf(err) : undefined;
   return new AwsFailure(
     {
       ...ctx,
       ...(profile === undefined ? {} : { profile }),
-      kind: classify(name, message, status, errno),
+      ...(endpoint === undefined ? {} : { endpoint }),
+      kind: late ? 'timeout' : classify(name, message, status, errno),
       code: name,
-      detail: message.split('\n')[0] ?? '',
+      detail: late ? late.message : (message.split('\n')[0] ?? ''),
       ...(status === undefined ? {} : { status }),
       ...(errno === undefined ? {} : { errno }),
       ...(meta?.attempts === undefined ? {} : { attempts: meta.attempts }),
@@ -262,11 +321,26 @@ export function toAwsFailure(err: unknown, ctx: AwsCallContext): AwsFailure {
   );
 }
 
+/**
+ * A call's context as the code that makes it states it: an operation declared in src/aws/operations.ts and,
+ * if it names one, exactly the IAM action declared there (a compile error otherwise).
+ */
+export type DeclaredCall = {
+  [O in Operation]: Omit<AwsCallContext, 'operation' | 'action'> & { operation: O; action?: ActionOf<O> };
+}[Operation];
+
+/** The full context of a declared call: its IAM action always comes from the operation table. */
+export function declared(ctx: DeclaredCall): AwsCallContext {
+  const action: string | null = OPERATIONS[ctx.operation].action;
+  const { action: _stated, ...rest } = ctx;
+  return action === null ? rest : { ...rest, action };
+}
+
 /** Runs one AWS call; a failure becomes an AwsFailure carrying the call's context. */
-export async function awsCall<T>(ctx: AwsCallContext, fn: () => Promise<T>): Promise<T> {
+export async function awsCall<T>(ctx: DeclaredCall, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw toAwsFailure(err, ctx);
+    throw toAwsFailure(err, declared(ctx));
   }
 }

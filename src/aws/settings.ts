@@ -3,4 +3,6 @@ export interface AwsSettings {
   profile?: string | undefined;
   region?: string | undefined;
   endpointUrl?: string | undefined;
+  /** Aborts every call of the clients made with these settings (a command's overall deadline). */
+  signal?: AbortSignal | undefined;
 }

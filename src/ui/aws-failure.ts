@@ -1,4 +1,4 @@
-import { AwsFailure, type AwsFailureKind } from '../aws/errors.js';
+import { AwsFailure, type AwsFailureKind, isTlsMismatch } from '../aws/errors.js';
 import { BucketTakenError, CliError } from '../errors.js';
 
 /**
@@ -22,6 +22,11 @@ function asReported(f: AwsFailure): Words {
     message: `${f.operation} failed: ${label}${f.detail || `HTTP ${f.status ?? '?'}`}`,
     hint: 'Run again with --debug for details.',
   };
+}
+
+/** The SDK's timeout messages start with the package name and a log level; the rest is the useful part. */
+function timeoutDetail(detail: string): string {
+  return detail.replace(/^@smithy\/[\w-]+ - (\[\w+\] )?/, '').replace(/\.$/, '') || 'no answer';
 }
 
 const WORDS: Record<AwsFailureKind, (f: AwsFailure) => Words> = {
@@ -71,10 +76,21 @@ const WORDS: Record<AwsFailureKind, (f: AwsFailure) => Words> = {
     message: `AWS kept throttling ${f.operation}${f.attempts ? ` after ${f.attempts} attempts` : ''} (${f.code || f.status}).`,
     hint: 'Wait a minute and run again.',
   }),
-  network: (f) => ({
-    // The SDK's message names the host and port ("connect ECONNREFUSED 127.0.0.1:9"), which is the useful part.
-    message: `Could not reach AWS for ${f.operation}${f.endpoint ? ` at ${f.endpoint}` : ''} (${f.detail || f.errno || f.code}).`,
-    hint: 'Check your network, proxy settings and --endpoint-url.',
+  network: (f) =>
+    isTlsMismatch(f.errno, f.detail)
+      ? {
+          // OpenSSL's own text ("…:SSL routines:ssl3_get_record:wrong version number:…") helps nobody.
+          message: `Could not reach AWS for ${f.operation}${f.endpoint ? ` at ${f.endpoint}` : ''}: the endpoint does not speak TLS (an https:// URL pointed at a plain-HTTP port?).`,
+          hint: 'Check --endpoint-url (or AWS_ENDPOINT_URL): a plain-HTTP endpoint such as moto, MinIO or LocalStack needs http://.',
+        }
+      : {
+          // The SDK's message names the host and port ("connect ECONNREFUSED 127.0.0.1:9"), which is the useful part.
+          message: `Could not reach AWS for ${f.operation}${f.endpoint ? ` at ${f.endpoint}` : ''} (${f.detail || f.errno || f.code}).`,
+          hint: 'Check your network, proxy settings and --endpoint-url.',
+        },
+  timeout: (f) => ({
+    message: `${f.operation}${f.endpoint ? ` to ${f.endpoint}` : ''} timed out${f.attempts && f.attempts > 1 ? ` after ${f.attempts} attempts` : ''}: ${timeoutDetail(f.detail)}.`,
+    hint: 'The endpoint took the connection but did not answer in time. Check your network, proxy and --endpoint-url, then run again (verify: a longer --timeout).',
   }),
   'bucket-taken': (f) => {
     const taken = new BucketTakenError(f.resource ?? '');

@@ -10,7 +10,11 @@ export interface SeenRequest {
   method: string;
   url: URL;
   headers: IncomingMessage['headers'];
+  /** The first 4 KiB of the request body (complete once the request ended): STS names its action there. */
+  body: string;
 }
+
+const BODY_KEPT = 4096;
 
 export type Fault =
   /** Answer with an S3-style XML error instead of forwarding. */
@@ -58,8 +62,13 @@ export function startFaultProxy(target: URL | string, rules: FaultRule[] = []): 
       method: req.method ?? 'GET',
       url: new URL(req.url ?? '/', upstreamUrl),
       headers: req.headers,
+      body: '',
     };
     seen.push(seenReq);
+    req.on('data', (c: Buffer) => {
+      if (seenReq.body.length < BODY_KEPT)
+        seenReq.body += c.toString('utf8', 0, BODY_KEPT - seenReq.body.length);
+    });
     const index = rules.findIndex(
       (r, i) => (r.times === undefined || (fired[i] ?? 0) < r.times) && r.match(seenReq),
     );

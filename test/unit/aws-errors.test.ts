@@ -15,7 +15,7 @@ function sdkError(name: string, message: string, status?: number, extra: Record<
   });
 }
 
-const ctx = { operation: 'GetBucketPolicy', action: 's3:GetBucketPolicy', resource: 'my-bucket' };
+const ctx = { operation: 'GetBucketPolicy', action: 's3:GetBucketPolicy', resource: 'my-bucket' } as const;
 
 /** What a person reads for an SDK error: the AWS layer's classification, worded by the table at the edge. */
 function translate(err: unknown, call: Parameters<typeof toAwsFailure>[1]): CliError {

@@ -1,18 +1,31 @@
-import { Command } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
+import { OPERATORS } from '../../aws/operations.js';
 import { examples, withBucketFlags, withPrincipalFlags } from '../shared/flags.js';
 
 export function policyPrintCommand() {
   const cmd = new Command('print').description(
     'Print the bucket policy as JSON on stdout (no AWS credentials or network needed).',
   );
-  return withPrincipalFlags(withBucketFlags(cmd)).addHelpText(
-    'after',
-    examples([
-      'prophecy-audit policy print --suffix acme',
-      'prophecy-audit policy print --suffix acme | jq .Statement[0].Action',
-      'prophecy-audit policy print --bucket prophecy-customer-backend-events-acme > policy.json',
-    ]),
-  );
+  return withPrincipalFlags(withBucketFlags(cmd))
+    .addOption(
+      new Option(
+        '--operator <command>',
+        'instead, print the IAM identity policy the given command of this tool needs (for the role or user that runs it)',
+      ).choices(OPERATORS),
+    )
+    .option(
+      '--kms-key-arn <arn>',
+      "with --operator: the customer-managed KMS key that encrypts the bucket, so the key's actions are included",
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'prophecy-audit policy print --suffix acme',
+        'prophecy-audit policy print --suffix acme | jq .Statement[0].Action',
+        'prophecy-audit policy print --bucket prophecy-customer-backend-events-acme > policy.json',
+        'prophecy-audit policy print --suffix acme --operator verify > verify-role-policy.json',
+      ]),
+    );
 }
 
 export type PolicyPrintFlags = ReturnType<ReturnType<typeof policyPrintCommand>['opts']>;

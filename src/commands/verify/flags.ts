@@ -16,12 +16,17 @@ export function verifyCommand() {
       '--policy-file <path>',
       'check a bucket policy JSON, a CloudFormation template or `terraform show -json` output instead of the live bucket, offline (no AWS call, no credentials); - reads stdin',
     )
+    .option(
+      '--timeout <duration>',
+      'give up after this long, naming the call that did not answer (exit 2); default 5m',
+    )
     .addHelpText(
       'after',
       `\nExit codes: 0 all checks passed, 1 a check failed (or warned, with --strict), 2 could not check.${examples(
         [
           'prophecy-audit verify --suffix acme',
           'prophecy-audit verify --suffix acme --max-age 26h --quiet   # in a crontab',
+          'prophecy-audit verify --suffix acme --timeout 1m',
           'prophecy-audit verify --bucket my-bucket --region eu-west-1 --json | jq .ok',
           'prophecy-audit policy print --suffix acme | prophecy-audit verify --policy-file - --suffix acme',
           'terraform show -json plan.out | prophecy-audit verify --policy-file - --suffix acme',

@@ -1,4 +1,5 @@
 import { performReads } from '../../aws/bucket-read.js';
+import { deadline } from '../../aws/errors.js';
 import type { AwsSettings } from '../../aws/factory.js';
 import { getCallerIdentity } from '../../aws/identity.js';
 import type { Context } from '../../context.js';
@@ -11,10 +12,10 @@ import {
   selectChecks,
   summarize,
 } from '../../core/checks.js';
-import { parseDuration } from '../../core/duration.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
 import type { VendorPrincipals } from '../../core/policy.js';
 import { DEFAULT_REGION } from '../../core/vendor.js';
-import { UsageError } from '../../errors.js';
+import { CliError, UsageError } from '../../errors.js';
 import { checkEntries, type VerifyResult } from '../../schemas/verify.js';
 import { renderChecks } from '../../ui/checks-render.js';
 import { resolveBucket, resolvePrincipals } from '../shared/input.js';
@@ -26,6 +27,8 @@ export interface VerifyInput {
   principals: VendorPrincipals;
   expectedRegion: string;
   maxAgeMs: number | undefined;
+  /** --timeout: the whole run's deadline; every call still in flight then is aborted. */
+  timeoutMs: number;
   strict: boolean;
   output: 'json' | 'table';
   quiet: boolean;
@@ -38,7 +41,8 @@ export function parse(flags: VerifyFlags, ctx: Context): VerifyInput {
     aws: { profile: flags.profile, region: flags.region, endpointUrl: flags.endpointUrl },
     bucket,
     principals: resolvePrincipals(flags),
-    maxAgeMs: parseMaxAge(flags.maxAge),
+    maxAgeMs: parseDurationFlag('--max-age', flags.maxAge),
+    timeoutMs: parseDurationFlag('--timeout', flags.timeout) ?? DEFAULT_TIMEOUT_MS,
     expectedRegion: flags.region || DEFAULT_REGION,
     strict: flags.strict === true,
     output: flags.json ? 'json' : 'table',
@@ -46,12 +50,55 @@ export function parse(flags: VerifyFlags, ctx: Context): VerifyInput {
   };
 }
 
-function parseMaxAge(text: string | undefined): number | undefined {
+/**
+ * Long enough for a large bucket's listing (--max-age walks every page), short enough that a cron job whose
+ * endpoint stopped answering ends, exit 2, within minutes.
+ */
+export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/** After the deadline, how long the calls get to report their own timeout (naming the call) before verify does. */
+const GRACE_MS = 2_000;
+
+function parseDurationFlag(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   try {
     return parseDuration(text);
   } catch (err) {
-    throw new UsageError(`--max-age: ${(err as Error).message}`);
+    throw new UsageError(`${flag}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Runs `work` with a deadline: its AWS calls carry the deadline's signal (src/aws/clients.ts aborts them in
+ * flight, and each fails as a `timeout` naming its call and endpoint). Should anything not honour the
+ * signal, verify itself gives up a moment later.
+ */
+async function withDeadline<T>(timeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const label = `verify --timeout ${formatDuration(timeoutMs)}`;
+  const limit = deadline(timeoutMs, label);
+  let backstop: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    limit.signal.addEventListener(
+      'abort',
+      () => {
+        backstop = setTimeout(
+          () =>
+            reject(
+              new CliError(`Verify did not finish before the ${label} deadline.`, {
+                hint: 'Check your network, proxy and --endpoint-url, or give a longer --timeout.',
+              }),
+            ),
+          GRACE_MS,
+        );
+      },
+      { once: true },
+    );
+  });
+  try {
+    return await Promise.race([work(limit.signal), late]);
+  } finally {
+    limit.clear();
+    clearTimeout(backstop);
   }
 }
 
@@ -93,7 +140,10 @@ export function verifyDocument(
 export async function run(ctx: Context, input: VerifyInput): Promise<number> {
   const { bucket, expectedRegion, strict, maxAgeMs } = input;
   const options = { bucket, expectedRegion, principals: input.principals, maxAgeMs };
-  const reads = await readFor(ctx, input.aws, bucket, expectedRegion, readsOf(selectChecks(options)));
+  const keys = readsOf(selectChecks(options));
+  const reads = await withDeadline(input.timeoutMs, (signal) =>
+    readFor(ctx, { ...input.aws, signal }, bucket, expectedRegion, keys),
+  );
   const results = judgeChecks(reads, { ...options, now: new Date(ctx.now()) });
 
   if (input.output === 'json') {

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { getBucketPolicyText } from '../../../aws/bucket-read.js';
 import {
   createBucket,
   putBucketPolicy,
@@ -38,8 +39,32 @@ export function invalidPrincipalError(
   );
 }
 
+/**
+ * Reads the policy again just before writing it: a change made since the look (by someone else, while the
+ * wizard waited at its confirmation) would be lost by writing a merge of the old text. `basedOn` is the
+ * text the plan merged into (undefined: no policy). Any failure to read stops the write (fail closed).
+ */
+export async function assertPolicyUnchanged(
+  s3: S3Client,
+  plan: SetupPlan,
+  basedOn: string | undefined,
+): Promise<void> {
+  const now = await getBucketPolicyText(s3, plan.bucket, plan.account);
+  if (now !== basedOn) {
+    throw new CliError(`The policy of ${plan.bucket} changed since the plan; run again.`, {
+      hint: 'Someone changed the bucket policy while setup was planning; nothing was written to it, so their change is kept. Running setup again plans on the current policy.',
+    });
+  }
+}
+
 /** What one plan step does to the bucket. Every call but CreateBucket carries ExpectedBucketOwner. */
-async function perform(s3: S3Client, plan: SetupPlan, step: PlanStep, input: SetupInput): Promise<void> {
+async function perform(
+  s3: S3Client,
+  plan: SetupPlan,
+  step: PlanStep,
+  input: SetupInput,
+  basedOn: string | undefined,
+): Promise<void> {
   switch (step.id) {
     case 'create-bucket':
       await createBucket(s3, plan.bucket, plan.region);
@@ -51,6 +76,7 @@ async function perform(s3: S3Client, plan: SetupPlan, step: PlanStep, input: Set
       await putPublicAccessBlock(s3, plan.bucket, plan.account, ALL_BLOCKED);
       return;
     case 'policy':
+      await assertPolicyUnchanged(s3, plan, basedOn);
       try {
         await putBucketPolicy(s3, plan.bucket, plan.account, policyStepOf(plan).policyText);
       } catch (err) {
@@ -66,11 +92,13 @@ async function perform(s3: S3Client, plan: SetupPlan, step: PlanStep, input: Set
 /** 7. Apply the plan, one spinner per step, in the bucket's region. */
 export const apply: SetupStep = async (ctx, state) => {
   const plan = need(state, 'plan');
+  const found = need(state, 'found');
+  const basedOn = found.existence === 'yours' ? found.policyText : undefined;
   const s3 = await state.aws.s3(need(state, 'region'));
   state.s3 = s3;
   state.outcomes = plan.satisfied
     ? plan.steps.map((step) => ({ step, status: 'unchanged' as const }))
-    : await applyWithSpinners(ctx, plan.steps, (step) => perform(s3, plan, step, state.input), {
+    : await applyWithSpinners(ctx, plan.steps, (step) => perform(s3, plan, step, state.input, basedOn), {
         command: 'setup',
       });
   return undefined;

@@ -1,7 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { readBucketState } from '../../../aws/bucket-read.js';
+import { isAwsFailure } from '../../../aws/errors.js';
 import type { Context } from '../../../context.js';
 import type { BucketState } from '../../../core/bucket-state.js';
+import { CliError } from '../../../errors.js';
 import { startStep } from '../../../ui/progress.js';
 
 const SAYS: Record<BucketState['existence'], (state: BucketState) => string> = {
@@ -28,6 +30,16 @@ export async function lookAtBucket(
     return state;
   } catch (e) {
     step.fail(`Could not look at ${bucket}`);
+    // Only "not configured" answers (NoSuchBucketPolicy, ...) mean "not set"; any other 404 is no answer.
+    if (isAwsFailure(e, 'not-found')) {
+      throw new CliError(
+        `Could not read ${bucket}: ${e.operation} answered ${e.code || 'a 404'}${e.status ? ` (HTTP ${e.status})` : ''} although the bucket exists. A setting that cannot be read is not taken as "not set", so nothing was changed.`,
+        {
+          cause: e,
+          hint: 'Run again in a moment; if it persists, check --endpoint-url and --region (a proxy or S3-compatible endpoint may answer differently).',
+        },
+      );
+    }
     throw e;
   }
 }
