@@ -47,6 +47,18 @@ export class LineSplitter {
     return lines;
   }
 
+  /** Characters of the unfinished line held (or dropped for being too long) so far. */
+  get pendingChars(): number {
+    return this.size;
+  }
+
+  /** Forgets the unfinished line (its text is to be read again, e.g. after a broken transfer). */
+  drop(): void {
+    this.parts = [];
+    this.size = 0;
+    this.overflow = false;
+  }
+
   /** The last line when the text did not end with a newline. */
   flush(): Line | undefined {
     if (this.size === 0) return undefined;
@@ -155,21 +167,40 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * The ways a word can be written inside a JSON string: as JSON.stringify escapes it (`\` as `\\`, `"`
+ * as `\"`, controls as `\n` or `\u0001`), with `/` also as `\/`, and as it is (for text that is not
+ * strictly JSON). Other `\u` spellings are covered by letting every line with a `\u` through.
+ */
+export function jsonSpellings(word: string): string[] {
+  const escaped = JSON.stringify(word).slice(1, -1);
+  return [...new Set([word, escaped, escaped.replaceAll('/', '\\/')])];
+}
+
 function alternatives(words: Iterable<string>): string {
-  return [...new Set([...words].map((w) => w.toLowerCase()))].map(escapeRegExp).join('|');
+  const lower = new Set([...words].map((w) => w.toLowerCase()));
+  return [...new Set([...lower].flatMap(jsonSpellings))].map(escapeRegExp).join('|');
 }
 
 /**
+ * Case-insensitive regexes compare ASCII letters exactly as toLowerCase() does (what the filter uses),
+ * but not every other letter (the Kelvin sign, dotted İ): a word with non-ASCII text is not pre-filtered.
+ */
+const isAscii = (w: string) => ![...w].some((ch) => (ch.codePointAt(0) ?? 0) > 0x7f);
+
+/**
  * The raw-line pre-filter for a query: every flag given must have one of its words somewhere in the line
- * (case-insensitively). A line without them is counted as scanned and never parsed.
+ * (case-insensitively, as the word is written in JSON text). A line without them is counted as scanned
+ * and never parsed. A flag with a non-ASCII word is left to the parsed filter.
  */
 export function compilePrefilter(f: PrefilterTerms): CompiledPrefilter {
-  const words: string[][] = [];
-  if (f.queries.length > 0) words.push([...f.queries]);
+  const all: string[][] = [];
+  if (f.queries.length > 0) all.push([...f.queries]);
   // The entity may be absent from the record and inferred from the query name, so any of the
   // entity's query names in the line is enough to keep it.
-  if (f.entities.length > 0) words.push(f.entities.flatMap((e) => [e, ...queriesOfEntity(e)]));
-  if (f.user) words.push([f.user.toLowerCase()]);
+  if (f.entities.length > 0) all.push(f.entities.flatMap((e) => [e, ...queriesOfEntity(e)]));
+  if (f.user) all.push([f.user.toLowerCase()]);
+  const words = all.filter((w) => w.every(isAscii));
   const tests = words.map((w) => new RegExp(alternatives(w), 'i'));
   const first = words[0];
   return {
@@ -230,6 +261,24 @@ export class RecordScanner {
     this.mayMatch = prefilter?.mayMatch;
     this.max = limits.maxRecordChars ?? DEFAULT_MAX_RECORD;
     this.splitter = new LineSplitter(this.max);
+  }
+
+  /**
+   * Characters pushed but not yet taken as a complete line: everything before them has been delivered
+   * (or, for a pretty-printed document, collected). A broken transfer is resumed after them.
+   */
+  pendingChars(): number {
+    return this.splitter.pendingChars + this.rest.length + this.restDropped;
+  }
+
+  /**
+   * Forgets the unfinished last line, so the text can go on from the end of the last complete line
+   * (pendingChars() characters back): line numbers, shape and the collected document are kept.
+   */
+  dropPartial(): void {
+    this.splitter.drop();
+    this.rest = '';
+    this.restDropped = 0;
   }
 
   push(chunk: string): void {
