@@ -182,6 +182,22 @@ function alternatives(words: Iterable<string>): string {
   return [...new Set([...lower].flatMap(jsonSpellings))].map(escapeRegExp).join('|');
 }
 
+// The only characters outside ASCII whose toLowerCase() (what the filter compares) holds ASCII letters:
+// U+0130 (İ → i̇) and U+212A (Kelvin sign → k). A case-insensitive regex does not equate them with i, k.
+const LOWERS_TO_ASCII = /[\u0130\u212a]/;
+const LOWERS_TO_ASCII_G = new RegExp(LOWERS_TO_ASCII.source, 'g');
+
+/**
+ * Text the pre-filter cannot rule out by searching: a JSON \u escape could spell a needle, and so could
+ * a letter that lowercases to ASCII.
+ */
+function mustParse(text: string, from = 0): boolean {
+  if (text.includes('\\u', from)) return true;
+  if (from === 0) return LOWERS_TO_ASCII.test(text);
+  LOWERS_TO_ASCII_G.lastIndex = from;
+  return LOWERS_TO_ASCII_G.test(text);
+}
+
 /**
  * Case-insensitive regexes compare ASCII letters exactly as toLowerCase() does (what the filter uses),
  * but not every other letter (the Kelvin sign, dotted İ): a word with non-ASCII text is not pre-filtered.
@@ -208,7 +224,7 @@ export function compilePrefilter(f: PrefilterTerms): CompiledPrefilter {
     needle: first ? new RegExp(alternatives(first), 'gi') : undefined,
     mayMatch(line: string): boolean {
       for (const t of tests) {
-        if (!t.test(line)) return line.includes('\\u');
+        if (!t.test(line)) return mustParse(line);
       }
       return true;
     },
@@ -333,7 +349,7 @@ export class RecordScanner {
 
   private headLine(head: string, needle: RegExp): void {
     needle.lastIndex = 0;
-    if (needle.test(head) || head.includes('\\u')) this.jsonLine(stripCr(head), ++this.lineNo);
+    if (needle.test(head) || mustParse(head)) this.jsonLine(stripCr(head), ++this.lineNo);
     else {
       this.lineNo++;
       if (head.trim() !== '') this.cb.skipped(1);
@@ -345,8 +361,9 @@ export class RecordScanner {
     this.rest = chunk.slice(lastNl + 1);
     if (lastNl === firstNl) return;
     const from = firstNl + 1;
-    if (chunk.includes('\\u', from)) {
-      // A \u escape could spell the needle: take the careful line-by-line path for this chunk.
+    if (mustParse(chunk, from)) {
+      // A \u escape (or a letter lowercasing to ASCII) could spell the needle: take the careful
+      // line-by-line path for this chunk.
       let start = from;
       for (let nl = chunk.indexOf('\n', start); nl !== -1 && nl <= lastNl; nl = chunk.indexOf('\n', start)) {
         this.jsonLine(stripCr(chunk.slice(start, nl)), ++this.lineNo);
