@@ -62,6 +62,9 @@ export function s3ObjectFailure(err: unknown): string | undefined {
     if (err.kind === 'access-denied') return 'access denied (s3:GetObject, or the KMS key)';
     return `${err.code || err.kind}: ${err.detail}`;
   }
+  // Programming errors are not the network's: they stop the run as the bug they are.
+  if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError)
+    return undefined;
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;
     return `the transfer broke: ${err.message.split('\n')[0]}${code && !err.message.includes(code) ? ` (${code})` : ''}`;
