@@ -215,7 +215,15 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
           return;
         }
       }
-      if (broke === undefined && skip > 0) broke = new Error('it was shorter on the re-read');
+      if (broke === undefined && skip > 0) {
+        // Cannot happen with the same version; never resume into the middle of something else.
+        incomplete({
+          key,
+          what: 'object',
+          reason: `${firstBreak}; the re-read was shorter than the first read`,
+        });
+        return;
+      }
       if (broke === undefined) {
         scanner.end();
         await sink.flush();
@@ -339,7 +347,10 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
       if (signal.aborted) break;
       if (against === undefined) confirmed.add(side);
       else {
-        const how = side === 'mtime-before' ? 'file modification time' : 'key date';
+        const how =
+          side === 'mtime-before'
+            ? 'file modification time'
+            : `key date ${side === 'key-before' ? 'before' : 'after'} the window`;
         stats.notes.push(
           `Not skipping objects by ${how} in this run: ${against}. The ${count(c.count)} objects it would have skipped are read.`,
         );

@@ -55,8 +55,8 @@ export async function* listLocalObjects(
       if (reason === undefined) throw err;
       const key = relative(root, dir).split(sep).join('/');
       if (key === '' || !onGap) {
+        // One line: what could not be read and why (the folder's permissions are the fix).
         throw new CliError(`Cannot list --dir ${key === '' ? root : join(root, key)}: ${reason}.`, {
-          hint: 'Check the permissions of the folder (and of every folder below it) for the user running the command.',
           cause: err,
         });
       }
