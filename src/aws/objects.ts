@@ -5,7 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { ObjectRef } from '../core/objects.js';
-import { awsCall } from './errors.js';
+import { AwsFailure, awsCall } from './errors.js';
 
 export interface ListingOptions {
   prefix?: string | undefined;
@@ -43,14 +43,43 @@ export async function* listObjectPages(
     const res: ListObjectsV2CommandOutput = await next;
     const token: string | undefined = res.IsTruncated ? res.NextContinuationToken : undefined;
     next = token ? page(token) : undefined;
+    // An endpoint that says "there is more" without saying where it continues: ending here would pass off
+    // part of the bucket as all of it. The page is still yielded, then the listing fails.
+    const cut = res.IsTruncated === true && !token;
     // Keep an unawaited prefetch from becoming an unhandled rejection if the caller stops early.
     next?.catch(() => undefined);
     const refs: ObjectRef[] = [];
     for (const o of res.Contents ?? []) {
-      if (o.Key) refs.push({ key: o.Key, size: o.Size ?? 0, lastModifiedMs: o.LastModified?.getTime() });
+      if (o.Key)
+        refs.push({
+          key: o.Key,
+          size: o.Size ?? 0,
+          lastModifiedMs: o.LastModified?.getTime(),
+          ...(o.ETag ? { etag: o.ETag } : {}),
+        });
     }
     yield refs;
+    if (cut) throw truncatedListing(bucket, prefix, refs.at(-1)?.key);
   }
+}
+
+/** The code of the AwsFailure a listing throws when a truncated page has no continuation token. */
+export const TRUNCATED_LISTING = 'TruncatedListingWithoutToken';
+
+function truncatedListing(bucket: string, prefix: string | undefined, lastKey: string | undefined) {
+  return new AwsFailure({
+    operation: 'ListObjectsV2',
+    action: 's3:ListBucket',
+    resource: bucket,
+    kind: 'unknown',
+    code: TRUNCATED_LISTING,
+    detail: `the listing of ${bucket}${prefix ? ` under ${prefix}` : ''} says it is truncated (IsTruncated) but gives no NextContinuationToken${lastKey === undefined ? '' : ` after ${lastKey}`}, so the rest of it cannot be listed`,
+  });
+}
+
+/** Whether `err` is the pager's "truncated without a continuation token". */
+export function isTruncatedListing(err: unknown): err is AwsFailure {
+  return err instanceof AwsFailure && err.code === TRUNCATED_LISTING;
 }
 
 /** Every object under `prefix`, one at a time (the pager's pages flattened); stops as `signal` aborts. */
@@ -68,17 +97,34 @@ export async function* listObjects(
   }
 }
 
+export interface OpenObjectOptions {
+  /** Sent as IfMatch: S3 answers 412 PreconditionFailed when the object is no longer this version. */
+  ifMatch?: string | undefined;
+  /** Told the ETag of the version being sent (to re-read exactly that version later). */
+  onETag?: ((etag: string | undefined) => void) | undefined;
+}
+
 /** The body of one object as a byte stream; aborting `signal` cancels the request and the stream. */
 export async function openObject(
   s3: S3Client,
   bucket: string,
   key: string,
   signal: AbortSignal,
+  opts: OpenObjectOptions = {},
 ): Promise<AsyncIterable<Uint8Array>> {
   const res = await awsCall(
     { operation: 'GetObject', action: 's3:GetObject', resource: `${bucket}/${key}` },
-    () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }),
+    () =>
+      s3.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(opts.ifMatch ? { IfMatch: opts.ifMatch } : {}),
+        }),
+        { abortSignal: signal },
+      ),
   );
+  opts.onETag?.(res.ETag);
   const body = res.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
   if (!body) return (async function* () {})();
   return body;

@@ -61,3 +61,79 @@ export function pruneReason(
   }
   return undefined;
 }
+
+/**
+ * Pruning that rests on an assumption about the layout, so it is confirmed before it is used: a key's
+ * date names the day its events happened (either side of the window), or a local file's mtime is no
+ * earlier than its newest event.
+ */
+export type PruneSide = 'key-before' | 'key-after' | 'mtime-before';
+
+/**
+ * How pruning treats one object: 'skip' when it can be skipped without any assumption (S3 LastModified
+ * before --since: an object cannot hold events newer than its upload), else the assumptions under which
+ * it could be skipped (none: it must be read).
+ */
+export function prunePlan(
+  key: string,
+  lastModifiedMs: number | undefined,
+  w: TimeWindow,
+  timesAreUploads: boolean,
+): 'skip' | PruneSide[] {
+  if (w.sinceMs === undefined && w.untilMs === undefined) return [];
+  const sides: PruneSide[] = [];
+  if (
+    w.sinceMs !== undefined &&
+    lastModifiedMs !== undefined &&
+    lastModifiedMs < w.sinceMs - MTIME_SLACK_MS
+  ) {
+    if (timesAreUploads) return 'skip';
+    sides.push('mtime-before');
+  }
+  const day = keyDate(key);
+  if (day !== undefined) {
+    if (w.sinceMs !== undefined && day + DAY_MS + KEY_DATE_SLACK_MS <= w.sinceMs) sides.push('key-before');
+    if (w.untilMs !== undefined && day - KEY_DATE_SLACK_MS >= w.untilMs) sides.push('key-after');
+  }
+  return sides;
+}
+
+/** How far outside the window an object lies on `side` (ms, ≥ 0): the nearest is sampled first. */
+export function sideDistance(
+  side: PruneSide,
+  key: string,
+  lastModifiedMs: number | undefined,
+  w: TimeWindow,
+): number {
+  const day = keyDate(key) ?? 0;
+  switch (side) {
+    case 'key-before':
+      return (w.sinceMs ?? 0) - (day + DAY_MS + KEY_DATE_SLACK_MS);
+    case 'key-after':
+      return day - KEY_DATE_SLACK_MS - (w.untilMs ?? 0);
+    case 'mtime-before':
+      return (w.sinceMs ?? 0) - MTIME_SLACK_MS - (lastModifiedMs ?? 0);
+  }
+}
+
+/** Whether an event at `timeMs` in this object agrees with the assumption `side` prunes by. */
+export function sideHolds(
+  side: PruneSide,
+  key: string,
+  lastModifiedMs: number | undefined,
+  timeMs: number,
+): boolean {
+  if (side === 'mtime-before')
+    return lastModifiedMs !== undefined && timeMs <= lastModifiedMs + MTIME_SLACK_MS;
+  const day = keyDate(key);
+  return day !== undefined && timeMs >= day - KEY_DATE_SLACK_MS && timeMs < day + DAY_MS + KEY_DATE_SLACK_MS;
+}
+
+/** What a side's assumption is, for the note on stderr when a sample contradicts it. */
+export function sideAssumption(side: PruneSide, key: string, lastModifiedMs: number | undefined): string {
+  if (side === 'mtime-before') {
+    return `its modification time ${lastModifiedMs === undefined ? '?' : new Date(lastModifiedMs).toISOString()} (+15 minutes)`;
+  }
+  const day = keyDate(key);
+  return `its key date ${day === undefined ? '?' : new Date(day).toISOString().slice(0, 10)} (± 1 day)`;
+}

@@ -4,6 +4,7 @@ import { colorEnabled } from '../ui/color.js';
 import { EventCounter } from './count.js';
 import type { EventFormat } from './formats/format.js';
 import type { MatchSink } from './reader.js';
+import type { IncompleteObject } from './sources/source.js';
 
 const FLUSH_AT = 64 * 1024;
 
@@ -65,8 +66,11 @@ export class OutputWriter {
 
 /** Where the reader hands matches (see MatchSink): writes them in a format, with back-pressure. */
 export interface EventSink extends MatchSink {
-  /** Writes what comes after the last match and everything still buffered. */
-  finish(): Promise<void>;
+  /**
+   * Writes what comes after the last match and everything still buffered; `incomplete` lists what could
+   * not be read (documents that can say so carry it).
+   */
+  finish(incomplete?: readonly IncompleteObject[]): Promise<void>;
 }
 
 /** Matched events, streamed in `format`. */
@@ -81,8 +85,8 @@ export function eventSink(format: EventFormat, out: OutputWriter): EventSink {
       written++;
     },
     flush: () => out.flush(),
-    async finish() {
-      out.write(format.footer(written));
+    async finish(incomplete = []) {
+      out.write(format.footer(written, incomplete));
       await out.end();
     },
   };
@@ -97,8 +101,8 @@ export function countSink(format: EventFormat, out: OutputWriter): EventSink {
       counter.add(facts.entity, facts.query);
     },
     flush: () => undefined,
-    async finish() {
-      out.write(format.counts(counter.total, counter.sorted()));
+    async finish(incomplete = []) {
+      out.write(format.counts(counter.total, counter.sorted(), incomplete));
       await out.end();
     },
   };

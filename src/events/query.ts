@@ -9,6 +9,7 @@ import { inspectObjects, renderInspect } from './inspect.js';
 import { colorFor, countSink, eventSink, OutputWriter } from './output.js';
 import { type ReadStats, readEvents } from './reader.js';
 import { openSource, type SourceSpec } from './sources/index.js';
+import type { IncompleteObject } from './sources/source.js';
 
 /** One `events query` run, complete: nothing below this reads a flag. */
 export interface EventsQuery {
@@ -29,16 +30,37 @@ export interface EventsQuery {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-export function summaryLine(s: ReadStats, ms: number, limit: number | undefined): string {
+export function summaryLine(
+  s: Omit<ReadStats, 'incomplete' | 'notes'> & Partial<Pick<ReadStats, 'incomplete'>>,
+  ms: number,
+  limit: number | undefined,
+): string {
+  const missed = s.incomplete?.length ?? 0;
   const parts = [
     `${fmt(s.read)} objects read (${fmt(s.listed)} listed, ${fmt(s.pruned)} skipped by date)`,
     `${fmt(s.scanned)} events scanned`,
     `${fmt(s.matched)} matched${s.limitReached ? ` (stopped at --limit ${limit})` : ''}`,
     `${fmt(s.unparseable)} unparseable${s.samples.length ? `: ${s.samples.join(', ')}${s.unparseable > s.samples.length ? ', …' : ''}` : ''}`,
+    ...(missed > 0 ? [`${fmt(missed)} incomplete`] : []),
     `${(ms / 1000).toFixed(1)}s`,
   ];
   // The samples name object keys, which come from the bucket: never raw on a terminal.
   return terminalSafe(parts.join(' · '));
+}
+
+/**
+ * The stderr report of an incomplete answer: one line saying so, then each object (or listing) that
+ * could not be read completely, with why. Keys come from the bucket: never raw on a terminal.
+ */
+export function incompleteReport(incomplete: readonly IncompleteObject[], label = 'Error:'): string {
+  const n = incomplete.length;
+  const head = `${label} the answer is incomplete: ${fmt(n)} ${n === 1 ? 'object' : 'objects'} could not be read completely (everything else was delivered):`;
+  const lines = incomplete.map((o) =>
+    terminalSafe(
+      `  ${o.what === 'listing' ? `listing of ${o.key === '' ? '(everything)' : o.key}` : o.key}: ${o.reason}`,
+    ),
+  );
+  return `${[head, ...lines].join('\n')}\n`;
 }
 
 /**
@@ -103,12 +125,17 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
         },
       });
       if (ctx.signal.aborted) throw new InterruptedError('Interrupted.');
-      await sink.finish();
+      await sink.finish(result.incomplete);
       progress.stop();
       const c = colorFor(ctx, ctx.stderr);
+      for (const note of result.notes) ctx.stderr.write(`${c.yellow(terminalSafe(`Note: ${note}`))}\n`);
       const line = summaryLine(result, ctx.now() - started, q.limit);
-      ctx.stderr.write(`${result.unparseable > 0 ? c.yellow(line) : c.dim(line)}\n`);
-      return ExitCode.ok;
+      ctx.stderr.write(
+        `${result.unparseable > 0 || result.incomplete.length > 0 ? c.yellow(line) : c.dim(line)}\n`,
+      );
+      if (result.incomplete.length === 0) return ExitCode.ok;
+      ctx.stderr.write(incompleteReport(result.incomplete, c.red('Error:')));
+      return ExitCode.error;
     } finally {
       progress.stop();
     }

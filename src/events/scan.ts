@@ -47,6 +47,18 @@ export class LineSplitter {
     return lines;
   }
 
+  /** Characters of the unfinished line held (or dropped for being too long) so far. */
+  get pendingChars(): number {
+    return this.size;
+  }
+
+  /** Forgets the unfinished line (its text is to be read again, e.g. after a broken transfer). */
+  drop(): void {
+    this.parts = [];
+    this.size = 0;
+    this.overflow = false;
+  }
+
   /** The last line when the text did not end with a newline. */
   flush(): Line | undefined {
     if (this.size === 0) return undefined;
@@ -155,21 +167,56 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * The ways a word can be written inside a JSON string: as JSON.stringify escapes it (`\` as `\\`, `"`
+ * as `\"`, controls as `\n` or `\u0001`), with `/` also as `\/`, and as it is (for text that is not
+ * strictly JSON). Other `\u` spellings are covered by letting every line with a `\u` through.
+ */
+export function jsonSpellings(word: string): string[] {
+  const escaped = JSON.stringify(word).slice(1, -1);
+  return [...new Set([word, escaped, escaped.replaceAll('/', '\\/')])];
+}
+
 function alternatives(words: Iterable<string>): string {
-  return [...new Set([...words].map((w) => w.toLowerCase()))].map(escapeRegExp).join('|');
+  const lower = new Set([...words].map((w) => w.toLowerCase()));
+  return [...new Set([...lower].flatMap(jsonSpellings))].map(escapeRegExp).join('|');
+}
+
+// The only characters outside ASCII whose toLowerCase() (what the filter compares) holds ASCII letters:
+// U+0130 (İ → i̇) and U+212A (Kelvin sign → k). A case-insensitive regex does not equate them with i, k.
+const LOWERS_TO_ASCII = /[\u0130\u212a]/;
+const LOWERS_TO_ASCII_G = new RegExp(LOWERS_TO_ASCII.source, 'g');
+
+/**
+ * Text the pre-filter cannot rule out by searching: a JSON \u escape could spell a needle, and so could
+ * a letter that lowercases to ASCII.
+ */
+function mustParse(text: string, from = 0): boolean {
+  if (text.includes('\\u', from)) return true;
+  if (from === 0) return LOWERS_TO_ASCII.test(text);
+  LOWERS_TO_ASCII_G.lastIndex = from;
+  return LOWERS_TO_ASCII_G.test(text);
 }
 
 /**
+ * Case-insensitive regexes compare ASCII letters exactly as toLowerCase() does (what the filter uses),
+ * but not every other letter (the Kelvin sign, dotted İ): a word with non-ASCII text is not pre-filtered.
+ */
+const isAscii = (w: string) => ![...w].some((ch) => (ch.codePointAt(0) ?? 0) > 0x7f);
+
+/**
  * The raw-line pre-filter for a query: every flag given must have one of its words somewhere in the line
- * (case-insensitively). A line without them is counted as scanned and never parsed.
+ * (case-insensitively, as the word is written in JSON text). A line without them is counted as scanned
+ * and never parsed. A flag with a non-ASCII word is left to the parsed filter.
  */
 export function compilePrefilter(f: PrefilterTerms): CompiledPrefilter {
-  const words: string[][] = [];
-  if (f.queries.length > 0) words.push([...f.queries]);
+  const all: string[][] = [];
+  if (f.queries.length > 0) all.push([...f.queries]);
   // The entity may be absent from the record and inferred from the query name, so any of the
   // entity's query names in the line is enough to keep it.
-  if (f.entities.length > 0) words.push(f.entities.flatMap((e) => [e, ...queriesOfEntity(e)]));
-  if (f.user) words.push([f.user.toLowerCase()]);
+  if (f.entities.length > 0) all.push(f.entities.flatMap((e) => [e, ...queriesOfEntity(e)]));
+  if (f.user) all.push([f.user.toLowerCase()]);
+  const words = all.filter((w) => w.every(isAscii));
   const tests = words.map((w) => new RegExp(alternatives(w), 'i'));
   const first = words[0];
   return {
@@ -177,7 +224,7 @@ export function compilePrefilter(f: PrefilterTerms): CompiledPrefilter {
     needle: first ? new RegExp(alternatives(first), 'gi') : undefined,
     mayMatch(line: string): boolean {
       for (const t of tests) {
-        if (!t.test(line)) return line.includes('\\u');
+        if (!t.test(line)) return mustParse(line);
       }
       return true;
     },
@@ -232,6 +279,24 @@ export class RecordScanner {
     this.splitter = new LineSplitter(this.max);
   }
 
+  /**
+   * Characters pushed but not yet taken as a complete line: everything before them has been delivered
+   * (or, for a pretty-printed document, collected). A broken transfer is resumed after them.
+   */
+  pendingChars(): number {
+    return this.splitter.pendingChars + this.rest.length + this.restDropped;
+  }
+
+  /**
+   * Forgets the unfinished last line, so the text can go on from the end of the last complete line
+   * (pendingChars() characters back): line numbers, shape and the collected document are kept.
+   */
+  dropPartial(): void {
+    this.splitter.drop();
+    this.rest = '';
+    this.restDropped = 0;
+  }
+
   push(chunk: string): void {
     let text = chunk;
     if (!this.started) {
@@ -284,7 +349,7 @@ export class RecordScanner {
 
   private headLine(head: string, needle: RegExp): void {
     needle.lastIndex = 0;
-    if (needle.test(head) || head.includes('\\u')) this.jsonLine(stripCr(head), ++this.lineNo);
+    if (needle.test(head) || mustParse(head)) this.jsonLine(stripCr(head), ++this.lineNo);
     else {
       this.lineNo++;
       if (head.trim() !== '') this.cb.skipped(1);
@@ -296,8 +361,9 @@ export class RecordScanner {
     this.rest = chunk.slice(lastNl + 1);
     if (lastNl === firstNl) return;
     const from = firstNl + 1;
-    if (chunk.includes('\\u', from)) {
-      // A \u escape could spell the needle: take the careful line-by-line path for this chunk.
+    if (mustParse(chunk, from)) {
+      // A \u escape (or a letter lowercasing to ASCII) could spell the needle: take the careful
+      // line-by-line path for this chunk.
       let start = from;
       for (let nl = chunk.indexOf('\n', start); nl !== -1 && nl <= lastNl; nl = chunk.indexOf('\n', start)) {
         this.jsonLine(stripCr(chunk.slice(start, nl)), ++this.lineNo);

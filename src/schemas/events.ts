@@ -14,10 +14,31 @@ export const auditEventSchema = z.object({
   raw: z.unknown(),
 });
 
+/**
+ * An object (or, with `what: 'listing'`, a listing under a prefix or folder) that could not be read
+ * completely, and why.
+ */
+export const incompleteEntrySchema = z.object({
+  key: z.string(),
+  what: z.enum(['object', 'listing']),
+  reason: z.string(),
+});
+
+/**
+ * Additive, optional fields of the query and count documents (schemaVersion stays 1): absent when the
+ * answer is complete; `complete: false` with the list of what could not be read when it is not (the run
+ * then exits 2).
+ */
+const completenessFields = {
+  complete: z.literal(false).optional(),
+  incomplete: z.array(incompleteEntrySchema).optional(),
+};
+
 /** `events query --output json`: the matching events in one document. */
 export const eventsQueryDocumentSchema = z.object({
   schemaVersion: z.literal(1),
   events: z.array(auditEventSchema),
+  ...completenessFields,
 });
 
 export const eventCountGroupSchema = z.object({
@@ -31,6 +52,7 @@ export const eventsCountDocumentSchema = z.object({
   schemaVersion: z.literal(1),
   total: z.number().int().nonnegative(),
   groups: z.array(eventCountGroupSchema),
+  ...completenessFields,
 });
 
 /** `events catalog --json`. */
@@ -72,6 +94,7 @@ export const eventsInspectDocumentSchema = z.object({
 });
 
 export type AuditEventDocument = z.infer<typeof auditEventSchema>;
+export type IncompleteEntry = z.infer<typeof incompleteEntrySchema>;
 export type EventsQueryDocument = z.infer<typeof eventsQueryDocumentSchema>;
 export type EventsCountDocument = z.infer<typeof eventsCountDocumentSchema>;
 export type EventsCatalogDocument = z.infer<typeof eventsCatalogDocumentSchema>;

@@ -114,14 +114,23 @@ export function startFaultProxy(target: URL | string, rules: FaultRule[] = []): 
         res.writeHead(up.statusCode ?? 502, up.headers);
         if (fault?.kind === 'cut-body') {
           let sent = 0;
+          let cut = false;
+          // The headers and the bytes before the cut reach the client first (a destroy right after a
+          // write could drop them, and the client would see no answer at all rather than a cut body).
+          res.flushHeaders();
+          const kill = () => setTimeout(() => res.destroy(), 50);
           up.on('data', (c: Buffer) => {
+            if (cut) return;
             const room = fault.afterBytes - sent;
-            if (room > 0) res.write(c.subarray(0, room));
             sent += c.length;
-            if (sent >= fault.afterBytes) {
-              up.destroy();
-              res.destroy();
+            if (sent < fault.afterBytes) {
+              res.write(c);
+              return;
             }
+            cut = true;
+            up.destroy();
+            if (room > 0) res.write(c.subarray(0, room), kill);
+            else kill();
           });
           up.on('end', () => res.end());
           return;
@@ -162,7 +171,9 @@ export const s3Call = {
   listObjects: (r: SeenRequest) => r.method === 'GET' && r.url.searchParams.get('list-type') === '2',
   getObject: (key?: string) => (r: SeenRequest) =>
     r.method === 'GET' &&
-    r.url.search === '' &&
+    // The SDK marks GetObject with ?x-id=GetObject; any other query is another call (?policy, ?list-type=2).
+    [...r.url.searchParams.keys()].every((k) => k === 'x-id') &&
+    (r.url.searchParams.get('x-id') ?? 'GetObject') === 'GetObject' &&
     r.url.pathname.split('/').length > 2 &&
     (key === undefined || decodeURIComponent(r.url.pathname).endsWith(`/${key}`)),
 };

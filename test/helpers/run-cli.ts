@@ -16,6 +16,9 @@ export interface RunOptions {
   input?: string;
   cwd?: string;
   timeoutMs?: number;
+  /** Run as this user and group (a test running as root uses an unprivileged one to meet EACCES). */
+  uid?: number;
+  gid?: number;
 }
 
 /**
@@ -53,6 +56,8 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult
       cwd: opts.cwd,
       env: cliEnv(opts.endpoint, opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.uid === undefined ? {} : { uid: opts.uid }),
+      ...(opts.gid === undefined ? {} : { gid: opts.gid }),
     });
     let stdout = '';
     let stderr = '';

@@ -78,7 +78,8 @@ function source(objects: Record<string, () => AsyncIterable<Uint8Array>>): Objec
       for (const key of Object.keys(objects)) yield { key, size: Number.NaN, lastModifiedMs: undefined };
     },
     open: (key) => (objects[key] as () => AsyncIterable<Uint8Array>)(),
-    isGone: () => false,
+    objectFailure: () => undefined,
+    timesAreUploads: true,
   };
 }
 

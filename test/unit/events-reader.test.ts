@@ -18,7 +18,8 @@ function slowSource(n: number): ObjectSource & { opened: number } {
       signal.throwIfAborted();
       return Readable.from([Buffer.from(`${JSON.stringify({ opType: 'commit', key })}\n`)]);
     },
-    isGone: () => false,
+    objectFailure: () => undefined,
+    timesAreUploads: true,
   };
   return source;
 }

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { EventsInspectDocument } from '../../schemas/events.js';
 import type { CountGroup } from '../count.js';
 import type { AuditEvent } from '../event.js';
+import type { IncompleteObject } from '../sources/source.js';
 
 /**
  * One output format of `events query`. Events stream: `header` before the first, `event` for each,
@@ -13,10 +14,13 @@ export interface EventFormat {
   header(): string;
   /** One matched event; `index` counts from 0. */
   event(e: AuditEvent, index: number): string;
-  /** Text after the last event; `written` is how many there were (0: the header was never written). */
-  footer(written: number): string;
-  /** The --count output: `total` matches in `groups` (sorted). */
-  counts(total: number, groups: CountGroup[]): string;
+  /**
+   * Text after the last event; `written` is how many there were (0: the header was never written).
+   * `incomplete`: what could not be read (non-empty: the answer is incomplete; documents say so).
+   */
+  footer(written: number, incomplete?: readonly IncompleteObject[]): string;
+  /** The --count output: `total` matches in `groups` (sorted); `incomplete` as for footer. */
+  counts(total: number, groups: CountGroup[], incomplete?: readonly IncompleteObject[]): string;
   /** The --inspect report, for a format with its own (otherwise the text report is printed). */
   inspect?(doc: EventsInspectDocument): string;
 }

@@ -1,9 +1,32 @@
-import type { EventsCountDocument } from '../../schemas/events.js';
+import type { EventsCountDocument, IncompleteEntry } from '../../schemas/events.js';
 import type { CountGroup } from '../count.js';
+import type { IncompleteObject } from '../sources/source.js';
 import type { FormatFactory } from './format.js';
 
-export function countDocument(total: number, groups: CountGroup[]): EventsCountDocument {
-  return { schemaVersion: 1, total, groups };
+/**
+ * The additive fields of an incomplete answer (schemaVersion stays 1): `complete: false` and what could
+ * not be read. A complete answer has neither field.
+ */
+function completeness(incomplete: readonly IncompleteObject[] = []): {
+  complete?: false;
+  incomplete?: IncompleteEntry[];
+} {
+  if (incomplete.length === 0) return {};
+  return { complete: false, incomplete: incomplete.map(({ key, what, reason }) => ({ key, what, reason })) };
+}
+
+export function countDocument(
+  total: number,
+  groups: CountGroup[],
+  incomplete?: readonly IncompleteObject[],
+): EventsCountDocument {
+  return { schemaVersion: 1, total, groups, ...completeness(incomplete) };
+}
+
+/** The end of the streamed events document: `]` and, for an incomplete answer, its additive fields. */
+function tail(incomplete?: readonly IncompleteObject[]): string {
+  const extra = JSON.stringify(completeness(incomplete)).slice(1, -1);
+  return extra === '' ? '' : `,${extra}`;
 }
 
 /**
@@ -13,7 +36,9 @@ export function countDocument(total: number, groups: CountGroup[]): EventsCountD
 export const create: FormatFactory = () => ({
   header: () => '{"schemaVersion":1,"events":[',
   event: (e, index) => `${index === 0 ? '\n' : ',\n'}${JSON.stringify(e)}`,
-  footer: (written) => (written === 0 ? '{"schemaVersion":1,"events":[]}\n' : '\n]}\n'),
-  counts: (total, groups) => `${JSON.stringify(countDocument(total, groups), null, 2)}\n`,
+  footer: (written, incomplete) =>
+    written === 0 ? `{"schemaVersion":1,"events":[]${tail(incomplete)}}\n` : `\n]${tail(incomplete)}}\n`,
+  counts: (total, groups, incomplete) =>
+    `${JSON.stringify(countDocument(total, groups, incomplete), null, 2)}\n`,
   inspect: (doc) => `${JSON.stringify(doc, null, 2)}\n`,
 });
