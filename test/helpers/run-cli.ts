@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
 export const CLI = fileURLToPath(new URL('../../bin/prophecy-audit.js', import.meta.url));
 
@@ -87,6 +88,33 @@ export function testS3(endpoint: string, region = 'us-east-1'): S3Client {
     region,
     forcePathStyle: true,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+}
+
+/** An S3 client of a second account: moto maps credentials from STS AssumeRole to the account in the role ARN. */
+export async function otherAccountS3(endpoint: string, account: string): Promise<S3Client> {
+  const sts = new STSClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  const out = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/Other`,
+      RoleSessionName: 'other-account',
+    }),
+  );
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('moto returned no credentials');
+  return new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+    },
   });
 }
 

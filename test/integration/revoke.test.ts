@@ -7,9 +7,8 @@ import {
   PutBucketEncryptionCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type IPty, spawn } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateKmsStatement } from '../../src/core/kms.js';
@@ -17,7 +16,7 @@ import { DEFAULT_PRINCIPALS } from '../../src/core/policy.js';
 import { DATASYNC_SID, KMS_SID, LOCATION_SID } from '../../src/core/vendor.js';
 import { revokePlanSchema, revokeResultSchema } from '../../src/schemas/revoke.js';
 import { type FaultProxy, s3Call, startFaultProxy } from '../helpers/fault-proxy.js';
-import { CLI, cliEnv, runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
+import { CLI, cliEnv, otherAccountS3, runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
 import { vendorPolicyFor } from '../helpers/vendor-page.js';
 
 const endpoint = inject('motoEndpoint');
@@ -144,7 +143,7 @@ describe('revoke (CLI against moto)', () => {
 
   it("refuses another account's bucket with exit 2 and leaves its policy untouched", async () => {
     const bucket = PREFIX + uniqueSuffix('theirs');
-    const theirs = await otherAccountS3('222233334444');
+    const theirs = await otherAccountS3(endpoint, '222233334444');
     await theirs.send(new CreateBucketCommand({ Bucket: bucket }));
     const text = JSON.stringify(vendorPolicyFor(bucket));
     await theirs.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: text }));
@@ -201,33 +200,6 @@ describe('revoke (CLI against moto)', () => {
     expect(JSON.parse((await keyPolicy()) as string).Statement).toStrictEqual([admin]);
   });
 });
-
-/** Moto maps credentials from STS AssumeRole to the account in the role ARN: a second account. */
-async function otherAccountS3(account: string): Promise<S3Client> {
-  const sts = new STSClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${account}:role/Other`,
-      RoleSessionName: 'other-account',
-    }),
-  );
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('moto returned no credentials');
-  return new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-    },
-  });
-}
 
 describe('revoke in a terminal', () => {
   it('declining the confirmation (the default) exits 130 and changes nothing', async () => {

@@ -8,12 +8,11 @@ import {
   HeadObjectCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, inject, it } from 'vitest';
 import { setupPlanDocumentSchema, setupResultDocumentSchema } from '../../src/schemas/setup.js';
-import { runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
+import { otherAccountS3, runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
 import { vendorPolicyFor } from '../helpers/vendor-page.js';
 
 const endpoint = inject('motoEndpoint');
@@ -43,33 +42,6 @@ async function exists(bucket: string): Promise<boolean> {
 
 function setup(suffix: string, ...extra: string[]) {
   return runCli(['setup', '--suffix', suffix, ...extra], { endpoint });
-}
-
-/** Moto maps credentials from STS AssumeRole to the account in the role ARN: a second account. */
-async function otherAccountS3(account: string): Promise<S3Client> {
-  const sts = new STSClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${account}:role/Other`,
-      RoleSessionName: 'other-account',
-    }),
-  );
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('moto returned no credentials');
-  return new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-    },
-  });
 }
 
 const denyInsecure = (bucket: string) => ({
@@ -181,7 +153,7 @@ describe('setup (CLI against moto)', () => {
 
   it('refuses a bucket of another account and leaves its policy untouched', async () => {
     const bucket = PREFIX + uniqueSuffix('theirs');
-    const theirs = await otherAccountS3('222233334444');
+    const theirs = await otherAccountS3(endpoint, '222233334444');
     await theirs.send(new CreateBucketCommand({ Bucket: bucket }));
     const text = JSON.stringify({ Version: '2012-10-17', Statement: [denyInsecure(bucket)] });
     await theirs.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: text }));
