@@ -1,4 +1,5 @@
 import { type Finding, finding, isUnreadable, type Unreadable } from './finding.js';
+import { KEY_ARN, keyRegion } from './kms-arn.js';
 import { objectsArn, type PolicyDocument, type PolicyStatement, type VendorPrincipals } from './policy.js';
 import {
   accountOf,
@@ -25,7 +26,7 @@ import { KMS_SID } from './vendor.js';
  * sends no encryption headers, so the bucket default is what every upload gets.
  */
 
-export { KMS_SID };
+export { KMS_SID, keyRegion };
 
 /** What DataSync's documentation asks a key policy to allow for an SSE-KMS destination, in its order. */
 export const KMS_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] as const;
@@ -96,13 +97,6 @@ export interface EncryptionInput {
 export interface EncryptionFinding extends Finding {
   /** The customer managed key Prophecy must name in their role's policy (part of the hand-off). */
   keyArn?: string | undefined;
-}
-
-const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key\/.+$/;
-
-/** The region of a key ARN. */
-export function keyRegion(arn: string): string | undefined {
-  return KEY_ARN.exec(arn)?.[1];
 }
 
 function defaultRule(rules: readonly BucketEncryptionRule[]): BucketEncryptionRule | undefined {

@@ -1,7 +1,6 @@
 import type { Operator } from '../../aws/operations.js';
-import { operatorPolicy } from '../../aws/permissions.js';
 import type { Context } from '../../context.js';
-import { keyRegion } from '../../core/kms.js';
+import { keyRegion } from '../../core/kms-arn.js';
 import { generatePolicy, renderPolicy, type VendorPrincipals } from '../../core/policy.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { paint } from '../../ui/color.js';
@@ -44,6 +43,8 @@ export async function run(ctx: Context, input: PolicyPrintInput): Promise<number
     return ExitCode.ok;
   }
   const { command, kmsKeyArn } = input.operator;
+  // The operations table is only needed for --operator: plain `policy print` stays as light as --help.
+  const { operatorPolicy } = await import('../../aws/permissions.js');
   const { policy, omitted } = operatorPolicy(command, { bucket: input.bucket, kmsKeyArn });
   ctx.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
   if (omitted.length) {
