@@ -24,7 +24,7 @@ export type AwsFailureKind =
   | 'throttled'
   /** The endpoint could not be reached (refused, reset, DNS, timeout). */
   | 'network'
-  /** NoSuchBucket, NoSuchKey, NotFound, or any other 404. */
+  /** NoSuchBucket, NoSuchKey, NotFound, KMS's NotFoundException, or any other 404. */
   | 'not-found'
   /** The bucket has no policy: only this answer of GetBucketPolicy means "no policy". */
   | 'no-such-bucket-policy'
@@ -32,6 +32,10 @@ export type AwsFailureKind =
   | 'no-ownership-controls'
   /** The bucket has no Block Public Access configuration. */
   | 'no-public-access-block'
+  /** The bucket has no default encryption configuration (GetBucketEncryption). */
+  | 'no-encryption-configuration'
+  /** The bucket has no Object Lock configuration (GetObjectLockConfiguration). */
+  | 'no-object-lock-configuration'
   /** CreateBucket: the name belongs to another account. */
   | 'bucket-taken'
   /** CreateBucket: the bucket already exists and is yours. */
@@ -158,6 +162,8 @@ const ABSENT: Record<string, AwsFailureKind> = {
   NoSuchBucketPolicy: 'no-such-bucket-policy',
   OwnershipControlsNotFoundError: 'no-ownership-controls',
   NoSuchPublicAccessBlockConfiguration: 'no-public-access-block',
+  ServerSideEncryptionConfigurationNotFoundError: 'no-encryption-configuration',
+  ObjectLockConfigurationNotFoundError: 'no-object-lock-configuration',
   BucketAlreadyExists: 'bucket-taken',
   BucketAlreadyOwnedByYou: 'bucket-already-yours',
   OperationAborted: 'conflict',
@@ -204,7 +210,13 @@ function classify(
     return 'throttled';
   }
   if ((errno && NETWORK_CODES.has(errno)) || name === 'TimeoutError') return 'network';
-  if (name === 'NotFound' || name === 'NoSuchBucket' || name === 'NoSuchKey' || status === 404) {
+  if (
+    name === 'NotFound' ||
+    name === 'NoSuchBucket' ||
+    name === 'NoSuchKey' ||
+    name === 'NotFoundException' ||
+    status === 404
+  ) {
     return 'not-found';
   }
   return 'unknown';

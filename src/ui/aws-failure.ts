@@ -92,6 +92,8 @@ const WORDS: Record<AwsFailureKind, (f: AwsFailure) => Words> = {
   'no-such-bucket-policy': asReported,
   'no-ownership-controls': asReported,
   'no-public-access-block': asReported,
+  'no-encryption-configuration': asReported,
+  'no-object-lock-configuration': asReported,
   'bucket-already-yours': asReported,
   conflict: asReported,
   unknown: asReported,

@@ -10,6 +10,15 @@ export interface RenderOptions {
   stream?: NodeJS.WriteStream;
   /** Count warnings as failures in the summary line. */
   strict?: boolean;
+  /** Said once, before the summary line (what this account cannot see); left out with `quiet`. */
+  notes?: readonly string[];
+}
+
+/** A check's fix (a statement snippet), indented under its line. */
+function fixLines(fix: string, c: ReturnType<typeof paint>): string[] {
+  return terminalSafe(fix, { newlines: true })
+    .split('\n')
+    .map((l) => `    ${c.dim(l)}`);
 }
 
 /**
@@ -26,14 +35,16 @@ export function renderChecks(results: CheckResult[], opts: RenderOptions = {}): 
   const shown = opts.quiet ? results.filter((r) => r.status === 'fail') : results;
   // The id column is padded by `.length`: check ids are ASCII (lower case and `-`), so that is their width.
   const width = Math.max(0, ...shown.map((r) => r.id.length));
-  const lines = shown.map((r) => {
+  const lines = shown.flatMap((r) => {
     // Messages quote bucket contents (object keys, policy text) that the bucket's writers control.
     const text = terminalSafe(r.message, { newlines: true });
     const message = r.status === 'fail' ? c.red(text) : r.status === 'warn' ? c.yellow(text) : text;
-    return `${mark[r.status]} ${c.bold(r.id.padEnd(width))}  ${message}`;
+    const line = `${mark[r.status]} ${c.bold(r.id.padEnd(width))}  ${message}`;
+    return r.fix && r.status !== 'pass' ? [line, ...fixLines(r.fix, c)] : [line];
   });
   const s = summarize(results, { strict: opts.strict === true });
   if (opts.quiet && s.fail === 0) return lines.map((l) => `${l}\n`).join('');
+  if (!opts.quiet) for (const n of opts.notes ?? []) lines.push(c.dim(`Note: ${n}`));
   const parts = [`${s.pass} passed`, `${s.warn} warning${s.warn === 1 ? '' : 's'}`, `${s.fail} failed`];
   const verdict = s.fail > 0 ? c.red('FAILED') : !s.ok ? c.yellow('FAILED (strict)') : c.green('OK');
   lines.push(`${verdict}: ${parts.join(', ')}`);

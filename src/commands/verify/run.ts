@@ -2,6 +2,7 @@ import { performReads } from '../../aws/bucket-read.js';
 import type { AwsSettings } from '../../aws/factory.js';
 import { getCallerIdentity } from '../../aws/identity.js';
 import type { Context } from '../../context.js';
+import { ORGANIZATION_GUARDRAILS_NOTE } from '../../core/bucket-features.js';
 import {
   type CheckResult,
   judgeChecks,
@@ -75,11 +76,22 @@ async function readFor(
   return performReads(keys, { s3, bucket, owner, aws });
 }
 
+/**
+ * The organization note is said when the bucket checks ran (the bucket is yours): then a passing run could
+ * still be blocked by what this account cannot see.
+ */
+export function organizationNote(reads: ReadResults): string | undefined {
+  return reads.head?.status === 'ok' && reads.head.value === 'yours'
+    ? ORGANIZATION_GUARDRAILS_NOTE
+    : undefined;
+}
+
 export function verifyDocument(
   bucket: string,
   region: string,
   results: CheckResult[],
   strict: boolean,
+  note?: string,
 ): VerifyResult {
   return {
     schemaVersion: 1,
@@ -87,6 +99,7 @@ export function verifyDocument(
     bucket,
     region,
     checks: checkEntries(results),
+    ...(note ? { organizationGuardrails: note } : {}),
   };
 }
 
@@ -95,13 +108,21 @@ export async function run(ctx: Context, input: VerifyInput): Promise<number> {
   const options = { bucket, expectedRegion, principals: input.principals, maxAgeMs };
   const reads = await readFor(ctx, input.aws, bucket, expectedRegion, readsOf(selectChecks(options)));
   const results = judgeChecks(reads, { ...options, now: new Date(ctx.now()) });
+  const note = organizationNote(reads);
 
   if (input.output === 'json') {
     const region = reads.location?.status === 'ok' ? reads.location.value : expectedRegion;
-    const doc = verifyDocument(bucket, region, results, strict);
+    const doc = verifyDocument(bucket, region, results, strict, note);
     ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    ctx.stdout.write(renderChecks(results, { quiet: input.quiet, strict, stream: ctx.stdout }));
+    ctx.stdout.write(
+      renderChecks(results, {
+        quiet: input.quiet,
+        strict,
+        stream: ctx.stdout,
+        notes: note ? [note] : [],
+      }),
+    );
   }
   return summarize(results, { strict }).exitCode;
 }

@@ -11,6 +11,11 @@ export interface CheckResult<Id extends string = string> {
   message: string;
   /** Machine-readable specifics (missing grants, conditions, timestamps); part of the --json output. */
   details?: unknown;
+  /**
+   * A ready fix to print under the line (a statement snippet); human output only — the same data is in
+   * `details` for --json.
+   */
+  fix?: string;
 }
 
 /** What the user asked for, the same for every check. */

@@ -7,7 +7,7 @@ import { paint, symbols } from '../../../ui/color.js';
 import { handOffMessage, renderHandOff } from '../render.js';
 import { need, type SetupStep } from '../state.js';
 
-/** 9. What to send Prophecy (stdout: the result document with --json), and the exit code of the checks. */
+/** 10. What to send Prophecy (stdout: the result document with --json), and the exit code of the checks. */
 export const handOff: SetupStep = async (ctx, state) => {
   const plan = need(state, 'plan');
   const me = need(state, 'identity');
