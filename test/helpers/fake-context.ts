@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsClientFactory, AwsSettings } from '../../src/aws/factory.js';
@@ -52,6 +53,10 @@ export class FakeS3 {
       publicAccessBlock?: PublicAccessBlock;
       policy?: string;
       objects: string[];
+      /** GetBucketEncryption's rules; none = no configuration (S3 then uses SSE-S3). */
+      encryption?: { SSEAlgorithm: string; KMSMasterKeyID?: string };
+      payer?: 'BucketOwner' | 'Requester';
+      versioning?: 'Enabled' | 'Suspended';
     }
   >();
 
@@ -108,6 +113,24 @@ export class FakeS3 {
         if (!b.policy) throw serviceError('NoSuchBucketPolicy', 404);
         return { Policy: b.policy };
       }
+      case 'GetBucketEncryption': {
+        const b = this.bucket(input);
+        if (!b.encryption) throw serviceError('ServerSideEncryptionConfigurationNotFoundError', 404);
+        return {
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ApplyServerSideEncryptionByDefault: b.encryption }],
+          },
+        };
+      }
+      case 'GetBucketRequestPayment':
+        return { Payer: this.bucket(input).payer ?? 'BucketOwner' };
+      case 'GetBucketVersioning': {
+        const b = this.bucket(input);
+        return b.versioning ? { Status: b.versioning } : {};
+      }
+      case 'GetObjectLockConfiguration':
+        this.bucket(input);
+        throw serviceError('ObjectLockConfigurationNotFoundError', 404);
       case 'ListObjectsV2': {
         const b = this.bucket(input);
         return { KeyCount: Math.min(b.objects.length, Number(input.MaxKeys ?? 1000)) };
@@ -138,6 +161,39 @@ export class FakeS3 {
       default:
         throw new Error(`FakeS3 does not answer ${name}`);
     }
+  }
+}
+
+/** A KMS that knows keys in memory (by ARN): DescribeKey, GetKeyPolicy, PutKeyPolicy; each call recorded with the client's region. */
+export class FakeKms {
+  readonly sent: (SentCommand & { region: string | undefined })[] = [];
+  readonly keys = new Map<string, { manager: 'AWS' | 'CUSTOMER'; state: string; policy: string }>();
+
+  get writes(): SentCommand[] {
+    return this.sent.filter((c) => /^Put/.test(c.name));
+  }
+
+  client(region: string | undefined) {
+    return {
+      send: async (command: Command): Promise<unknown> => {
+        const name = command.constructor.name.replace(/Command$/, '');
+        const input = command.input;
+        this.sent.push({ name, input, region });
+        const key = this.keys.get(String(input.KeyId));
+        if (!key) throw serviceError('NotFoundException', 400);
+        switch (name) {
+          case 'DescribeKey':
+            return { KeyMetadata: { Arn: input.KeyId, KeyManager: key.manager, KeyState: key.state } };
+          case 'GetKeyPolicy':
+            return { Policy: key.policy };
+          case 'PutKeyPolicy':
+            key.policy = String(input.Policy);
+            return {};
+          default:
+            throw new Error(`FakeKms does not answer ${name}`);
+        }
+      },
+    };
   }
 }
 
@@ -174,6 +230,7 @@ export interface FakeContext {
   stderr(): string;
   s3: FakeS3;
   sts: FakeSts;
+  kms: FakeKms;
   /** The settings each `ctx.aws()` call was made with: none means AWS was never reached. */
   awsSettings: AwsSettings[];
 }
@@ -187,6 +244,7 @@ export function fakeContext(
   const err = fakeStream(options.tty === true);
   const s3 = new FakeS3(account);
   const sts = new FakeSts(account);
+  const kms = new FakeKms();
   const awsSettings: AwsSettings[] = [];
   const { prompts, asked } = scriptedPrompts(options.answers ?? []);
   const ctx: Context = {
@@ -202,9 +260,7 @@ export function fakeContext(
         settings,
         s3: async () => s3 as unknown as S3Client,
         sts: async () => sts as unknown as STSClient,
-        kms: async () => {
-          throw new Error('no fake KMS');
-        },
+        kms: async (region) => kms.client(region) as unknown as KMSClient,
         athena: async () => {
           throw new Error('no fake Athena');
         },
@@ -214,5 +270,5 @@ export function fakeContext(
     interrupt: new InterruptNote(),
     debug: false,
   };
-  return { ctx, stdout: out.text, stderr: err.text, s3, sts, awsSettings, asked };
+  return { ctx, stdout: out.text, stderr: err.text, s3, sts, kms, awsSettings, asked };
 }
