@@ -318,7 +318,7 @@ describe('readBucketState (setup) through the same read table', () => {
   });
 });
 
-describe("verify: can Prophecy actually deliver? (encryption chain, bucket features, conditions)", () => {
+describe('verify: can Prophecy actually deliver? (encryption chain, bucket features, conditions)', () => {
   const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   const ROLE = 'arn:aws:iam::133450206866:role/AWSDataSyncS3BucketAccessCustomerBackendEventsRole';
   const adminOnly = {
@@ -421,13 +421,17 @@ describe("verify: can Prophecy actually deliver? (encryption chain, bucket featu
   it('an AWS managed key named by ARN (DescribeKey says KeyManager AWS) fails', async () => {
     const r = await verify(sseKms(KEY), {}, kms(adminOnly, { KeyManager: 'AWS' }));
     expect(r.code).toBe(1);
-    expect(line(r.stdout(), 'encryption')).toMatch(/✖ encryption +default encryption uses an AWS managed key/);
+    expect(line(r.stdout(), 'encryption')).toMatch(
+      /✖ encryption +default encryption uses an AWS managed key/,
+    );
   });
 
   it('a key given by a customer alias fails: an alias resolves in the requester account', async () => {
     const r = await verify(sseKms('alias/audit-key'));
     expect(r.code).toBe(1);
-    expect(line(r.stdout(), 'encryption')).toMatch(/names the key by alias \(alias\/audit-key\).*full key ARN/);
+    expect(line(r.stdout(), 'encryption')).toMatch(
+      /names the key by alias \(alias\/audit-key\).*full key ARN/,
+    );
   });
 
   it.each([
@@ -448,10 +452,14 @@ describe("verify: can Prophecy actually deliver? (encryption chain, bucket featu
   });
 
   it('a key that does not exist fails naming it', async () => {
-    const r = await verify(sseKms(KEY), {}, {
-      DescribeKeyCommand: awsError('NotFoundException', 400),
-      GetKeyPolicyCommand: awsError('NotFoundException', 400),
-    });
+    const r = await verify(
+      sseKms(KEY),
+      {},
+      {
+        DescribeKeyCommand: awsError('NotFoundException', 400),
+        GetKeyPolicyCommand: awsError('NotFoundException', 400),
+      },
+    );
     expect(r.code).toBe(1);
     expect(line(r.stdout(), 'encryption')).toMatch(/which does not exist in us-east-1/);
   });
@@ -460,7 +468,9 @@ describe("verify: can Prophecy actually deliver? (encryption chain, bucket featu
     const r = await verify(sseKms(KEY), {}, kms(awsError('AccessDeniedException', 400)));
     expect(r.code).toBe(0);
     expect(line(r.stdout(), 'encryption')).toMatch(
-      new RegExp(`^⚠ encryption +could not read the key policy of ${KEY} \\(access denied\\).*kms:GetKeyPolicy`),
+      new RegExp(
+        `^⚠ encryption +could not read the key policy of ${KEY} \\(access denied\\).*kms:GetKeyPolicy`,
+      ),
     );
     const strict = await verify(sseKms(KEY), { strict: true }, kms(awsError('AccessDeniedException', 400)));
     expect(strict.code).toBe(1);
@@ -469,7 +479,9 @@ describe("verify: can Prophecy actually deliver? (encryption chain, bucket featu
   it('a refused GetBucketEncryption warns naming s3:GetEncryptionConfiguration', async () => {
     const r = await verify({ ...healthyS3(), GetBucketEncryptionCommand: awsError('AccessDenied', 403) });
     expect(r.code).toBe(0);
-    expect(line(r.stdout(), 'encryption')).toMatch(/⚠ encryption +could not read the default encryption.*s3:GetEncryptionConfiguration/);
+    expect(line(r.stdout(), 'encryption')).toMatch(
+      /⚠ encryption +could not read the default encryption.*s3:GetEncryptionConfiguration/,
+    );
   });
 
   it('no default encryption configuration passes (S3 uses SSE-S3)', async () => {

@@ -305,9 +305,7 @@ describe('runChecks', () => {
     // The fix widens the existing ArnNotLike exception rather than adding a second one.
     expect(roleOnly.fix).toContain('"ArnNotLike"');
     expect(roleOnly.fix).toContain('arn:aws:iam::133450206866:user/s3access');
-    expect(check(run(vpce([ROLE, 'arn:aws:iam::133450206866:user/s3access'])), 'policy').status).toBe(
-      'pass',
-    );
+    expect(check(run(vpce([ROLE, 'arn:aws:iam::133450206866:user/s3access'])), 'policy').status).toBe('pass');
   });
 
   it('policy: the account root warns as delegated to the account', () => {
