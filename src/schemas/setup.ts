@@ -181,6 +181,8 @@ export const setupResultDocumentSchema = z.object({
     /** Regions other than us-east-1 need extra configuration on Prophecy's side. */
     needsProphecyRegionSetup: z.boolean(),
     message: z.string(),
+    /** The bucket's customer managed KMS key, which Prophecy's role policy must name. Optional, added within schemaVersion 1. */
+    kmsKeyArn: z.string().optional(),
   }),
 });
 

@@ -38,6 +38,7 @@ describe('setup and the bucket KMS key (CLI against moto)', () => {
       status: 'applied',
     });
     expect(doc.checks.find((c) => c.id === 'encryption')).toMatchObject({ status: 'pass' });
+    expect(doc.handOff.kmsKeyArn).toBe(key);
 
     const policy = await keyPolicyOf(endpoint, key);
     expect(policy.Statement[0]).toStrictEqual(ADMIN);

@@ -263,6 +263,8 @@ describe('setup and the settings it does not change (fake S3, STS and KMS)', () 
       Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
     });
     expect(err).toMatch(/✔ encryption +SSE-KMS with the customer managed key/);
+    // The key is part of what to send Prophecy: their role's policy must name it.
+    expect(f.stdout()).toContain(`  KMS key:    ${KEY}  (their role's policy must name it)`);
     // The final check made verify's reads, KMS included, after the write.
     const after = f.kms.sent.slice(f.kms.sent.indexOf(put as never) + 1).map((c) => c.name);
     expect(after).toEqual(expect.arrayContaining(['DescribeKey', 'GetKeyPolicy']));

@@ -100,14 +100,15 @@ export function handOffMessage(region: string): string {
     : `Send Prophecy the bucket ARN and region. ${region} is not ${DEFAULT_REGION}: ${NON_DEFAULT_REGION_NOTE}`;
 }
 
-/** What to send Prophecy, on stdout, easy to copy. */
-export function renderHandOff(bucketArn: string, region: string): string {
+/** What to send Prophecy, on stdout, easy to copy; the KMS key when the bucket uses a customer managed key. */
+export function renderHandOff(bucketArn: string, region: string, kmsKeyArn?: string): string {
   const lines = [
     '',
     'Send this to Prophecy:',
     '',
     `  Bucket ARN: ${bucketArn}`,
     `  Region:     ${region}`,
+    ...(kmsKeyArn ? [`  KMS key:    ${kmsKeyArn}  (their role's policy must name it)`] : []),
     '',
   ];
   if (region !== DEFAULT_REGION) {

@@ -14,6 +14,9 @@ export const handOff: SetupStep = async (ctx, state) => {
   const region = need(state, 'region');
   const checks = need(state, 'checks');
   const summary = summarize(checks);
+  // A customer managed key: Prophecy's role policy must name it, so it is part of the hand-off.
+  const enc = checks.find((c) => c.id === 'encryption')?.details as { keyArn?: unknown } | undefined;
+  const kmsKeyArn = typeof enc?.keyArn === 'string' ? enc.keyArn : undefined;
   if (state.input.json) {
     const doc: SetupResultDocument = {
       schemaVersion: 1,
@@ -35,11 +38,12 @@ export const handOff: SetupStep = async (ctx, state) => {
         region,
         needsProphecyRegionSetup: region !== DEFAULT_REGION,
         message: handOffMessage(region),
+        ...(kmsKeyArn ? { kmsKeyArn } : {}),
       },
     };
     ctx.stdout.write(`${policyJson(doc, 2)}\n`);
   } else {
-    ctx.stdout.write(renderHandOff(plan.bucketArn, region));
+    ctx.stdout.write(renderHandOff(plan.bucketArn, region, kmsKeyArn));
   }
   if (!summary.ok) {
     ctx.stderr.write(
