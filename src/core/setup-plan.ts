@@ -1,4 +1,5 @@
 import type { BucketState, PublicAccessBlock } from './bucket-state.js';
+import { policyCheck } from './checks/policy.js';
 import type { CheckResult } from './checks.js';
 import { BucketTakenError, CliError } from './errors.js';
 import { KMS_SID, mergeKeyPolicy } from './kms.js';
@@ -251,6 +252,22 @@ export function declineKeyPolicy(plan: SetupPlan): SetupPlan {
   };
 }
 
+/**
+ * verify's policy check on the policy as it will be after the merge: a statement of the customer's that blocks
+ * Prophecy (an organization or VPC endpoint guardrail) survives the merge, so it is shown before applying.
+ */
+function mergedPolicyFinding(input: PlanInput, step: PolicyStep): CheckResult | undefined {
+  const r = policyCheck.judge({
+    bucket: input.bucket,
+    expectedRegion: input.region,
+    principals: input.principals,
+    now: new Date(0),
+    reads: { policy: { status: 'ok', value: step.policyText } },
+  });
+  if (!r || r.status === 'pass') return undefined;
+  return { ...r, message: `with the merged policy: ${r.message}` };
+}
+
 function pabOff(pab: PublicAccessBlock): string[] {
   return (Object.keys(ALL_BLOCKED) as (keyof PublicAccessBlock)[]).filter((k) => !pab[k]);
 }
@@ -391,6 +408,8 @@ export function planSetup(input: PlanInput): SetupPlan {
     ...(keyPolicy.step ? [keyPolicy.step] : []),
   ];
   const findings = exists ? (input.findings ?? []).filter((f) => PLAN_FINDING_IDS.includes(f.id)) : [];
+  const merged = exists ? mergedPolicyFinding(input, steps[3]) : undefined;
+  if (merged) findings.unshift(merged);
   return {
     bucket,
     bucketArn: bucketArn(bucket),

@@ -364,6 +364,29 @@ describe('setup and the settings it does not change (fake S3, STS and KMS)', () 
     expect(f.s3.writes).toEqual([]);
   });
 
+  it('a guardrail Deny of yours survives the merge: the plan shows the policy finding with its fix, the final check fails', async () => {
+    const f = fakeContext();
+    finishedBucket(f);
+    const b = f.s3.buckets.get(BUCKET);
+    const policy = generatePolicy(BUCKET) as unknown as { Statement: unknown[] };
+    policy.Statement.unshift({
+      Sid: 'OrgOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+      Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+    });
+    if (b) b.policy = JSON.stringify(policy);
+    expect(await setup(f, { suffix: 'acme', yes: true })).toBe(ExitCode.checkFailed);
+    const err = plain(f.stderr());
+    const planPart = err.slice(0, err.indexOf('Checking the result:'));
+    expect(planPart).toMatch(
+      /✖ policy: with the merged policy: 11 of 11 required grants missing — .*Deny "OrgOnly": aws:PrincipalOrgID is not the customer's org/,
+    );
+    expect(err).toContain('Statement "OrgOnly" blocks Prophecy. Keep it and add an exception');
+  });
+
   it('a new bucket: no findings to read, and the final check reads what verify reads', async () => {
     const f = fakeContext();
     expect(await setup(f, { suffix: 'acme', yes: true })).toBe(ExitCode.ok);
