@@ -86,7 +86,9 @@ describe('verify (CLI against moto)', () => {
       'requester-pays': '✔',
       versioning: '✔',
     });
-    expect(r.stdout).toMatch(/^Note: Not visible from this account: your organization's service control policies/m);
+    expect(r.stdout).toMatch(
+      /^Note: Not visible from this account: your organization's service control policies/m,
+    );
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('OK: 10 passed, 0 warnings, 0 failed');
     expect(r.stderr).not.toMatch(/Error/);
   });
