@@ -3,6 +3,9 @@ import {
   GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
+  GetBucketRequestPaymentCommand,
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   ListBucketsCommand,
@@ -16,8 +19,16 @@ import {
   normalizeLocation,
   type PublicAccessBlock,
 } from '../core/bucket-state.js';
-import { READS, type ReadKey, type ReadResult, type ReadValue } from '../core/checks/reads.js';
-import type { BucketEncryptionRule } from '../core/kms.js';
+import {
+  type KmsKeyPolicyRead,
+  type KmsKeyRead,
+  type ObjectLockState,
+  READS,
+  type ReadKey,
+  type ReadResult,
+  type ReadValue,
+} from '../core/checks/reads.js';
+import { type BucketEncryptionRule, keyRegion, keyToDescribe } from '../core/kms.js';
 import type { NewestObject } from '../core/objects.js';
 import {
   type AwsFailureKind,
@@ -139,6 +150,84 @@ export async function getBucketPolicyText(
   return out?.Policy;
 }
 
+export async function getBucketEncryption(
+  s3: S3Client,
+  bucket: string,
+  owner?: string,
+): Promise<BucketEncryptionRule[] | undefined> {
+  const out = await absentOn(
+    'no-encryption-configuration',
+    { operation: 'GetBucketEncryption', action: 's3:GetEncryptionConfiguration', resource: bucket },
+    () => s3.send(new GetBucketEncryptionCommand({ Bucket: bucket, ...ownerParam(owner) })),
+  );
+  const rules = out?.ServerSideEncryptionConfiguration?.Rules;
+  if (!rules) return undefined;
+  return rules.map((r) => ({
+    ApplyServerSideEncryptionByDefault: r.ApplyServerSideEncryptionByDefault
+      ? {
+          ...(r.ApplyServerSideEncryptionByDefault.SSEAlgorithm
+            ? { SSEAlgorithm: r.ApplyServerSideEncryptionByDefault.SSEAlgorithm }
+            : {}),
+          ...(r.ApplyServerSideEncryptionByDefault.KMSMasterKeyID
+            ? { KMSMasterKeyID: r.ApplyServerSideEncryptionByDefault.KMSMasterKeyID }
+            : {}),
+        }
+      : undefined,
+    BucketKeyEnabled: r.BucketKeyEnabled,
+    BlockedEncryptionTypes: (r as { BlockedEncryptionTypes?: { EncryptionType?: string[] } })
+      .BlockedEncryptionTypes,
+  }));
+}
+
+export async function getRequestPayment(
+  s3: S3Client,
+  bucket: string,
+  owner?: string,
+): Promise<string | undefined> {
+  const out = await awsCall(
+    { operation: 'GetBucketRequestPayment', action: 's3:GetBucketRequestPayment', resource: bucket },
+    () => s3.send(new GetBucketRequestPaymentCommand({ Bucket: bucket, ...ownerParam(owner) })),
+  );
+  return out.Payer;
+}
+
+export async function getVersioning(
+  s3: S3Client,
+  bucket: string,
+  owner?: string,
+): Promise<string | undefined> {
+  const out = await awsCall(
+    { operation: 'GetBucketVersioning', action: 's3:GetBucketVersioning', resource: bucket },
+    () => s3.send(new GetBucketVersioningCommand({ Bucket: bucket, ...ownerParam(owner) })),
+  );
+  return out.Status;
+}
+
+export async function getObjectLock(
+  s3: S3Client,
+  bucket: string,
+  owner?: string,
+): Promise<ObjectLockState | undefined> {
+  const out = await absentOn(
+    'no-object-lock-configuration',
+    {
+      operation: 'GetObjectLockConfiguration',
+      action: 's3:GetBucketObjectLockConfiguration',
+      resource: bucket,
+    },
+    () => s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket, ...ownerParam(owner) })),
+  );
+  const c = out?.ObjectLockConfiguration;
+  if (!c) return undefined;
+  const retention = c.Rule?.DefaultRetention;
+  return {
+    enabled: c.ObjectLockEnabled === 'Enabled',
+    ...(retention?.Mode ? { mode: retention.Mode } : {}),
+    ...(retention?.Days !== undefined ? { days: retention.Days } : {}),
+    ...(retention?.Years !== undefined ? { years: retention.Years } : {}),
+  };
+}
+
 export async function bucketHasObjects(s3: S3Client, bucket: string, owner?: string): Promise<boolean> {
   const out = await awsCall({ operation: 'ListObjectsV2', action: 's3:ListBucket', resource: bucket }, () =>
     s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, ...ownerParam(owner) })),
@@ -173,7 +262,7 @@ export async function getBucketEncryptionRules(
   owner?: string,
 ): Promise<BucketEncryptionRule[] | undefined> {
   const out = await absentOn(
-    'no-bucket-encryption',
+    'no-encryption-configuration',
     { operation: 'GetBucketEncryption', action: 's3:GetEncryptionConfiguration', resource: bucket },
     () => s3.send(new GetBucketEncryptionCommand({ Bucket: bucket, ...ownerParam(owner) })),
   );
@@ -221,6 +310,45 @@ export interface ReadEnv {
   owner: string | undefined;
   /** For reads beyond S3 (e.g. KMS key policies); verify passes its factory. */
   aws?: AwsClientFactory | undefined;
+  /** Another read's value, for a read that depends on it (READS[key].after); performReads provides it. */
+  earlier?: <K extends ReadKey>(key: K) => Promise<ReadResult<ReadValue<K>>>;
+}
+
+/** The key ARN the default encryption names, once GetBucketEncryption has answered; undefined when none. */
+async function defaultKeyArn(env: ReadEnv): Promise<string | undefined> {
+  const enc = await env.earlier?.('encryption');
+  return enc?.status === 'ok' ? keyToDescribe(enc.value) : undefined;
+}
+
+/** The KMS client for a key: KMS answers about a key only in the key's own region (from its ARN). */
+async function kmsFor(env: ReadEnv, keyArn: string) {
+  if (!env.aws) throw new Error('a KMS read needs the client factory (ReadEnv.aws)');
+  return env.aws.kms(keyRegion(keyArn));
+}
+
+async function readKmsKey(env: ReadEnv): Promise<KmsKeyRead> {
+  const arn = await defaultKeyArn(env);
+  if (!arn) return null;
+  const [kms, { describeKey }] = await Promise.all([kmsFor(env, arn), import('./kms.js')]);
+  try {
+    return { arn, key: await describeKey(kms, arn) };
+  } catch (err) {
+    if (isAwsFailure(err, 'not-found')) return { arn, notFound: true };
+    throw err;
+  }
+}
+
+async function readKmsKeyPolicy(env: ReadEnv): Promise<KmsKeyPolicyRead> {
+  const arn = await defaultKeyArn(env);
+  if (!arn) return null;
+  const [kms, { getKeyPolicy }] = await Promise.all([kmsFor(env, arn), import('./kms.js')]);
+  try {
+    return { arn, policy: await getKeyPolicy(kms, arn) };
+  } catch (err) {
+    // The key does not exist: kmsKey says so; there is no policy to judge.
+    if (isAwsFailure(err, 'not-found')) return null;
+    throw err;
+  }
 }
 
 /**
@@ -234,6 +362,12 @@ export const BUCKET_READS: { [K in ReadKey]: (env: ReadEnv) => Promise<ReadValue
   ownership: ({ s3, bucket, owner }) => getObjectOwnership(s3, bucket, owner),
   publicAccessBlock: ({ s3, bucket, owner }) => getPublicAccessBlock(s3, bucket, owner),
   policy: ({ s3, bucket, owner }) => getBucketPolicyText(s3, bucket, owner),
+  encryption: ({ s3, bucket, owner }) => getBucketEncryption(s3, bucket, owner),
+  kmsKey: readKmsKey,
+  kmsKeyPolicy: readKmsKeyPolicy,
+  requestPayment: ({ s3, bucket, owner }) => getRequestPayment(s3, bucket, owner),
+  versioning: ({ s3, bucket, owner }) => getVersioning(s3, bucket, owner),
+  objectLock: ({ s3, bucket, owner }) => getObjectLock(s3, bucket, owner),
   hasObjects: ({ s3, bucket, owner }) => bucketHasObjects(s3, bucket, owner),
   newest: async ({ s3, bucket, owner }) => (await newestObject(s3, bucket, owner)) ?? null,
 };
@@ -277,17 +411,30 @@ export type ReadsOf<K extends ReadKey> = { [P in K]: ReadResult<ReadValue<P>> };
  */
 export async function performReads<K extends ReadKey>(
   keys: readonly K[],
-  env: Omit<ReadEnv, 'owner'> & { owner: string | undefined | Promise<string | undefined> },
+  env: Omit<ReadEnv, 'owner' | 'earlier'> & { owner: string | undefined | Promise<string | undefined> },
   policy: ReadPolicy = {},
 ): Promise<ReadsOf<K>> {
   const owner = Promise.resolve(env.owner);
+  const started = new Map<ReadKey, Promise<ReadResult<unknown>>>();
+  // Each read starts once; a read that needs another one's answer (READS[key].after) waits for it, and that
+  // one is made even when not asked for (it is not returned then).
+  const start = <R extends ReadKey>(key: R): Promise<ReadResult<ReadValue<R>>> => {
+    let p = started.get(key);
+    if (!p) {
+      p = (async () => {
+        const base: ReadEnv = {
+          ...env,
+          owner: READS[key].beforeIdentity ? undefined : await owner,
+          earlier: start,
+        };
+        return tolerant(key, base, policy);
+      })();
+      started.set(key, p);
+    }
+    return p as Promise<ReadResult<ReadValue<R>>>;
+  };
   const [results] = await Promise.all([
-    Promise.all(
-      keys.map(async (key) => {
-        const base = { ...env, owner: READS[key].beforeIdentity ? undefined : await owner };
-        return [key, await tolerant(key, base, policy)] as const;
-      }),
-    ),
+    Promise.all(keys.map(async (key) => [key, await start(key)] as const)),
     owner, // a failed identity call fails the round even when no read waited for it
   ]);
   return Object.fromEntries(results) as ReadsOf<K>;

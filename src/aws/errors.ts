@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type ActionOf, OPERATIONS, type Operation } from './operations.js';
 
 /**
@@ -31,7 +32,7 @@ export type AwsFailureKind =
    * overall deadline (verify --timeout) aborting the call in flight.
    */
   | 'timeout'
-  /** NoSuchBucket, NoSuchKey, NotFound, or any other 404. */
+  /** NoSuchBucket, NoSuchKey, NotFound, KMS's NotFoundException, or any other 404. */
   | 'not-found'
   /** The bucket has no policy: only this answer of GetBucketPolicy means "no policy". */
   | 'no-such-bucket-policy'
@@ -39,8 +40,10 @@ export type AwsFailureKind =
   | 'no-ownership-controls'
   /** The bucket has no Block Public Access configuration. */
   | 'no-public-access-block'
-  /** The bucket has no default-encryption configuration (GetBucketEncryption). */
-  | 'no-bucket-encryption'
+  /** The bucket has no default encryption configuration (GetBucketEncryption). */
+  | 'no-encryption-configuration'
+  /** The bucket has no Object Lock configuration (GetObjectLockConfiguration). */
+  | 'no-object-lock-configuration'
   /** CreateBucket: the name belongs to another account. */
   | 'bucket-taken'
   /** CreateBucket: the bucket already exists and is yours. */
@@ -190,6 +193,8 @@ export class DeadlineExceeded extends Error {
 /** An AbortSignal that fires with a DeadlineExceeded after `ms`; `clear` stops the timer. */
 export function deadline(ms: number, label: string): { signal: AbortSignal; clear(): void } {
   const controller = new AbortController();
+  // Every call of the run listens on it (a dozen reads in parallel, each retried): not a leak.
+  setMaxListeners(0, controller.signal);
   const timer = setTimeout(() => controller.abort(new DeadlineExceeded(ms, label)), ms);
   timer.unref?.();
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
@@ -200,7 +205,8 @@ const ABSENT: Record<string, AwsFailureKind> = {
   NoSuchBucketPolicy: 'no-such-bucket-policy',
   OwnershipControlsNotFoundError: 'no-ownership-controls',
   NoSuchPublicAccessBlockConfiguration: 'no-public-access-block',
-  ServerSideEncryptionConfigurationNotFoundError: 'no-bucket-encryption',
+  ServerSideEncryptionConfigurationNotFoundError: 'no-encryption-configuration',
+  ObjectLockConfigurationNotFoundError: 'no-object-lock-configuration',
   BucketAlreadyExists: 'bucket-taken',
   BucketAlreadyOwnedByYou: 'bucket-already-yours',
   OperationAborted: 'conflict',
@@ -248,7 +254,13 @@ function classify(
   }
   if (name === 'TimeoutError' || errno === 'ETIMEDOUT') return 'timeout';
   if ((errno && NETWORK_CODES.has(errno)) || isTlsMismatch(errno, message)) return 'network';
-  if (name === 'NotFound' || name === 'NoSuchBucket' || name === 'NoSuchKey' || status === 404) {
+  if (
+    name === 'NotFound' ||
+    name === 'NoSuchBucket' ||
+    name === 'NoSuchKey' ||
+    name === 'NotFoundException' ||
+    status === 404
+  ) {
     return 'not-found';
   }
   return 'unknown';

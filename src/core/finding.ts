@@ -1,4 +1,4 @@
-import type { CheckResult, CheckStatus } from './checks.js';
+import type { CheckResult, CheckStatus } from './checks/result.js';
 
 /**
  * A check's verdict without its id: what the pure judges of the newer checks return, so they can be tested

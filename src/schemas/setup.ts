@@ -55,6 +55,7 @@ export const setupFlagsSchema = z
     yes: optionalFlag,
     dryRun: optionalFlag,
     json: optionalFlag,
+    updateKeyPolicy: optionalFlag,
   })
   .transform((f, ctx) => {
     const problem = (message: string, params: SetupFlagIssueParams = {}) => {
@@ -89,13 +90,21 @@ export const setupFlagsSchema = z
       yes: f.yes === true,
       dryRun: f.dryRun === true,
       json: f.json === true,
+      /** Consent to merge our statement into the bucket's KMS key policy (PutKeyPolicy). */
+      updateKeyPolicy: f.updateKeyPolicy === true,
     };
   });
 
 export type SetupFlagsInput = z.input<typeof setupFlagsSchema>;
 export type SetupFlagsOutput = z.output<typeof setupFlagsSchema>;
 
-const stepIdSchema = z.enum(['create-bucket', 'ownership', 'public-access-block', 'policy']);
+const stepIdSchema = z.enum([
+  'create-bucket',
+  'ownership',
+  'public-access-block',
+  'policy',
+  'kms-key-policy',
+]);
 
 const policyDiffEntrySchema = z.object({
   op: z.enum(['+', '-', '~', '=']),
@@ -111,9 +120,19 @@ export const setupPlanStepSchema = z.object({
   change: z.enum(['create', 'update', 'none']),
   detail: z.string(),
   notes: z.array(z.string()),
-  /** Only on the policy step: statement by statement, and the policy setup writes. */
+  /** Only on the policy and key-policy steps: statement by statement, and the policy setup writes. */
   diff: z.array(policyDiffEntrySchema).optional(),
   policy: z.record(z.string(), z.unknown()).optional(),
+  /** Only on the key-policy step: the key whose policy it changes. */
+  keyArn: z.string().optional(),
+});
+
+/** A step setup leaves to a person (the key policy without --update-key-policy), with the statement to add. */
+const manualStepSchema = z.object({
+  id: z.literal('kms-key-policy'),
+  title: z.string(),
+  detail: z.string(),
+  statement: z.record(z.string(), z.unknown()),
 });
 
 const identitySchema = z.object({ account: z.string(), arn: z.string() });
@@ -131,6 +150,10 @@ export const setupPlanDocumentSchema = z.object({
   satisfied: z.boolean(),
   warnings: z.array(z.string()),
   steps: z.array(setupPlanStepSchema),
+  /** verify's findings on settings setup does not change (encryption, Requester Pays, versioning). Optional, added within schemaVersion 1. */
+  findings: z.array(verifyCheckSchema).optional(),
+  /** Steps left to a person. Optional, added within schemaVersion 1. */
+  manual: z.array(manualStepSchema).optional(),
 });
 
 /** `setup --json`: what was applied, the checks of the result, and what to send Prophecy. */
@@ -158,6 +181,8 @@ export const setupResultDocumentSchema = z.object({
     /** Regions other than us-east-1 need extra configuration on Prophecy's side. */
     needsProphecyRegionSetup: z.boolean(),
     message: z.string(),
+    /** The bucket's customer managed KMS key, which Prophecy's role policy must name. Optional, added within schemaVersion 1. */
+    kmsKeyArn: z.string().optional(),
   }),
 });
 

@@ -22,6 +22,11 @@ export const verifyResultSchema = z.object({
   /** The bucket's region as S3 reports it, or the expected region when it could not be read. */
   region: z.string(),
   checks: z.array(verifyCheckSchema),
+  /**
+   * What the bucket owner's credentials cannot see and can still block Prophecy (organization SCPs and
+   * RCPs); present whenever the bucket checks ran. Optional, added within schemaVersion 1.
+   */
+  organizationGuardrails: z.string().optional(),
 });
 
 export type VerifyCheck = z.infer<typeof verifyCheckSchema>;

@@ -12,6 +12,15 @@ export interface RenderOptions {
   strict?: boolean;
   /** Print the summary line (`OK: 3 passed, …`); default yes. `false` for one group of several. */
   summary?: boolean;
+  /** Said once, before the summary line (what this account cannot see); left out with `quiet`. */
+  notes?: readonly string[];
+}
+
+/** A check's fix (a statement snippet), indented under its line. */
+function fixLines(fix: string, c: ReturnType<typeof paint>): string[] {
+  return terminalSafe(fix, { newlines: true })
+    .split('\n')
+    .map((l) => `    ${c.dim(l)}`);
 }
 
 /**
@@ -28,11 +37,12 @@ export function renderChecks(results: CheckResult[], opts: RenderOptions = {}): 
   const shown = opts.quiet ? results.filter((r) => r.status === 'fail') : results;
   // The id column is padded by `.length`: check ids are ASCII (lower case and `-`), so that is their width.
   const width = Math.max(0, ...shown.map((r) => r.id.length));
-  const lines = shown.map((r) => {
+  const lines = shown.flatMap((r) => {
     // Messages quote bucket contents (object keys, policy text) that the bucket's writers control.
     const text = terminalSafe(r.message, { newlines: true });
     const message = r.status === 'fail' ? c.red(text) : r.status === 'warn' ? c.yellow(text) : text;
-    return `${mark[r.status]} ${c.bold(r.id.padEnd(width))}  ${message}`;
+    const line = `${mark[r.status]} ${c.bold(r.id.padEnd(width))}  ${message}`;
+    return r.fix && r.status !== 'pass' ? [line, ...fixLines(r.fix, c)] : [line];
   });
   if (opts.summary !== false) lines.push(...summaryLines(results, opts));
   return lines.map((l) => `${l}\n`).join('');
@@ -43,9 +53,10 @@ function summaryLines(results: readonly CheckResult[], opts: RenderOptions): str
   const c = paint(opts.stream ?? process.stdout);
   const s = summarize(results, { strict: opts.strict === true });
   if (opts.quiet && s.fail === 0) return [];
+  const notes = opts.quiet ? [] : (opts.notes ?? []).map((n) => c.dim(`Note: ${n}`));
   const parts = [`${s.pass} passed`, `${s.warn} warning${s.warn === 1 ? '' : 's'}`, `${s.fail} failed`];
   const verdict = s.fail > 0 ? c.red('FAILED') : !s.ok ? c.yellow('FAILED (strict)') : c.green('OK');
-  return [`${verdict}: ${parts.join(', ')}`];
+  return [...notes, `${verdict}: ${parts.join(', ')}`];
 }
 
 /** `renderChecks`' summary line alone, for output that renders its checks in groups. */

@@ -53,8 +53,10 @@ export class FakeS3 {
       publicAccessBlock?: PublicAccessBlock;
       policy?: string;
       objects: string[];
-      /** GetBucketEncryption's Rules; none = no configuration. */
-      encryption?: unknown[];
+      /** GetBucketEncryption's rules; none = no configuration (S3 then uses SSE-S3). */
+      encryption?: { SSEAlgorithm: string; KMSMasterKeyID?: string };
+      payer?: 'BucketOwner' | 'Requester';
+      versioning?: 'Enabled' | 'Suspended';
     }
   >();
 
@@ -115,6 +117,24 @@ export class FakeS3 {
         if (!b.policy) throw serviceError('NoSuchBucketPolicy', 404);
         return { Policy: b.policy };
       }
+      case 'GetBucketEncryption': {
+        const b = this.bucket(input);
+        if (!b.encryption) throw serviceError('ServerSideEncryptionConfigurationNotFoundError', 404);
+        return {
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ApplyServerSideEncryptionByDefault: b.encryption }],
+          },
+        };
+      }
+      case 'GetBucketRequestPayment':
+        return { Payer: this.bucket(input).payer ?? 'BucketOwner' };
+      case 'GetBucketVersioning': {
+        const b = this.bucket(input);
+        return b.versioning ? { Status: b.versioning } : {};
+      }
+      case 'GetObjectLockConfiguration':
+        this.bucket(input);
+        throw serviceError('ObjectLockConfigurationNotFoundError', 404);
       case 'ListObjectsV2': {
         const b = this.bucket(input);
         const keys = b.objects.slice(0, Number(input.MaxKeys ?? 1000));
@@ -123,11 +143,6 @@ export class FakeS3 {
           Contents: keys.map((Key, i) => ({ Key, LastModified: new Date(Date.UTC(2026, 10, 1 + i)) })),
           IsTruncated: false,
         };
-      }
-      case 'GetBucketEncryption': {
-        const b = this.bucket(input);
-        if (!b.encryption) throw serviceError('ServerSideEncryptionConfigurationNotFoundError', 404);
-        return { ServerSideEncryptionConfiguration: { Rules: b.encryption } };
       }
       case 'DeleteBucketPolicy':
         delete this.bucket(input).policy;
@@ -161,35 +176,53 @@ export class FakeS3 {
   }
 }
 
-/** A KMS that knows key policies by key id/ARN; `fail` makes the named command throw that error. */
+/**
+ * A KMS that knows keys in memory (by id/ARN): DescribeKey, GetKeyPolicy, PutKeyPolicy; each call recorded
+ * with the client's region. `policies` holds keys known only by their policy (a customer key, enabled);
+ * `fail` makes the named command throw that error.
+ */
 export class FakeKms {
-  readonly sent: SentCommand[] = [];
+  readonly sent: (SentCommand & { region: string | undefined })[] = [];
+  readonly keys = new Map<string, { manager: 'AWS' | 'CUSTOMER'; state: string; policy: string }>();
   readonly policies = new Map<string, string>();
   fail: Record<string, Error> = {};
 
   get writes(): SentCommand[] {
-    return this.sent.filter((c) => c.name.startsWith('Put'));
+    return this.sent.filter((c) => /^Put/.test(c.name));
   }
 
-  async send(command: Command): Promise<unknown> {
-    const name = command.constructor.name.replace(/Command$/, '');
-    const input = command.input;
-    this.sent.push({ name, input });
-    const failure = this.fail[name];
-    if (failure) throw failure;
-    const key = String(input.KeyId);
-    switch (name) {
-      case 'GetKeyPolicy': {
-        const policy = this.policies.get(key);
-        if (policy === undefined) throw serviceError('NotFoundException', 400);
-        return { Policy: policy, PolicyName: 'default' };
-      }
-      case 'PutKeyPolicy':
-        this.policies.set(key, String(input.Policy));
-        return {};
-      default:
-        throw new Error(`FakeKms does not answer ${name}`);
-    }
+  client(region: string | undefined) {
+    return {
+      send: async (command: Command): Promise<unknown> => {
+        const name = command.constructor.name.replace(/Command$/, '');
+        const input = command.input;
+        this.sent.push({ name, input, region });
+        const failure = this.fail[name];
+        if (failure) throw failure;
+        const id = String(input.KeyId);
+        const policyOnly = this.policies.get(id);
+        const key =
+          this.keys.get(id) ??
+          (policyOnly === undefined
+            ? undefined
+            : { manager: 'CUSTOMER' as const, state: 'Enabled', policy: policyOnly });
+        if (!key) throw serviceError('NotFoundException', 400);
+        switch (name) {
+          case 'DescribeKey':
+            return { KeyMetadata: { Arn: input.KeyId, KeyManager: key.manager, KeyState: key.state } };
+          case 'GetKeyPolicy':
+            return { Policy: key.policy, PolicyName: 'default' };
+          case 'PutKeyPolicy': {
+            const stored = this.keys.get(id);
+            if (stored) stored.policy = String(input.Policy);
+            else this.policies.set(id, String(input.Policy));
+            return {};
+          }
+          default:
+            throw new Error(`FakeKms does not answer ${name}`);
+        }
+      },
+    };
   }
 }
 
@@ -272,7 +305,7 @@ export function fakeContext(
         settings,
         s3: async () => s3 as unknown as S3Client,
         sts: async () => sts as unknown as STSClient,
-        kms: async () => kms as unknown as KMSClient,
+        kms: async (region) => kms.client(region) as unknown as KMSClient,
         athena: async () => {
           throw new Error('no fake Athena');
         },

@@ -31,7 +31,7 @@ describe('npm run demo without a terminal', () => {
     expect(out).toContain('$ npx prophecy-audit setup --suffix demo --yes');
     expect(out).toContain('Bucket ARN: arn:aws:s3:::prophecy-customer-backend-events-demo');
     expect(out).toMatch(
-      /\$ prophecy-audit verify --suffix demo --max-age 2h\n[\s\S]*OK: 8 passed, 0 warnings, 0 failed/,
+      /\$ prophecy-audit verify --suffix demo --max-age 2h\n[\s\S]*OK: 11 passed, 0 warnings, 0 failed/,
     );
     // The query asks for a table: every row a releaseProject event of the Project entity, at most 10.
     const query =

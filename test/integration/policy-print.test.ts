@@ -82,3 +82,64 @@ describe('command tree', () => {
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('policy print --kms-statement (CLI)', () => {
+  it("prints the key-policy statement for the bucket's region, needing no credentials", async () => {
+    const r = await runCli(
+      ['policy', 'print', '--kms-statement', '--suffix', 'acme', '--region', 'eu-west-1'],
+      {
+        env: {
+          AWS_ACCESS_KEY_ID: undefined,
+          AWS_SECRET_ACCESS_KEY: undefined,
+          AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        },
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toStrictEqual({
+      Sid: 'ProphecyDataSyncKmsAccess',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::133450206866:role/AWSDataSyncS3BucketAccessCustomerBackendEventsRole' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+    });
+    expect(r.stdout.endsWith('}\n')).toBe(true);
+  });
+
+  it('defaults to us-east-1 and follows --datasync-role-arn', async () => {
+    const role = 'arn:aws:iam::111122223333:role/OtherDataSync';
+    const r = await runCli([
+      'policy',
+      'print',
+      '--kms-statement',
+      '--suffix',
+      'acme',
+      '--datasync-role-arn',
+      role,
+    ]);
+    expect(r.code).toBe(0);
+    const st = JSON.parse(r.stdout);
+    expect(st.Principal).toEqual({ AWS: role });
+    expect(st.Condition).toEqual({ StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } });
+  });
+
+  it('an unknown region, or --region without --kms-statement, exits 2 with nothing on stdout', async () => {
+    const bad = await runCli([
+      'policy',
+      'print',
+      '--kms-statement',
+      '--suffix',
+      'acme',
+      '--region',
+      'mars-1',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/Invalid --region/);
+    const stray = await runCli(['policy', 'print', '--suffix', 'acme', '--region', 'us-east-1']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/--region goes with --kms-statement only/);
+  });
+});

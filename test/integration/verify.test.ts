@@ -82,8 +82,14 @@ describe('verify (CLI against moto)', () => {
       policy: '✔',
       'least-privilege': '✔',
       'public-access': '✔',
+      encryption: '✔',
+      'requester-pays': '✔',
+      versioning: '✔',
     });
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('OK: 7 passed, 0 warnings, 0 failed');
+    expect(r.stdout).toMatch(
+      /^Note: Not visible from this account: your organization's service control policies/m,
+    );
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('OK: 10 passed, 0 warnings, 0 failed');
     expect(r.stderr).not.toMatch(/Error/);
   });
 
@@ -100,7 +106,11 @@ describe('verify (CLI against moto)', () => {
       'policy',
       'least-privilege',
       'public-access',
+      'encryption',
+      'requester-pays',
+      'versioning',
     ]);
+    expect(doc.organizationGuardrails).toMatch(/resource control policies \(RCPs\)/);
   });
 
   it('drift: an action removed from the policy fails the policy check and names it', async () => {
@@ -126,6 +136,7 @@ describe('verify (CLI against moto)', () => {
           action: 's3:DeleteObject',
           resource: `arn:aws:s3:::${bucket}/*`,
           verdict: 'implicit-deny',
+          reason: "no statement allows it for Prophecy's role",
         },
       ],
     });

@@ -27,6 +27,9 @@ describe('the check registry', () => {
       'policy',
       'least-privilege',
       'public-access',
+      'encryption',
+      'requester-pays',
+      'versioning',
       'freshness',
     ]);
     expect(verifyCheckIdSchema.options).toEqual([...CHECK_IDS]);
@@ -39,21 +42,21 @@ describe('the check registry', () => {
   });
 
   it("verify's reads are the union of the selected checks' reads: the listing only with a max age", () => {
-    expect(readsOf(selectChecks(options))).toEqual([
+    const always = [
       'head',
       'location',
       'ownership',
       'publicAccessBlock',
       'policy',
-    ]);
-    expect(readsOf(selectChecks({ ...options, maxAgeMs: 3_600_000 }))).toEqual([
-      'head',
-      'location',
-      'ownership',
-      'publicAccessBlock',
-      'policy',
-      'newest',
-    ]);
+      'encryption',
+      'kmsKey',
+      'kmsKeyPolicy',
+      'requestPayment',
+      'versioning',
+      'objectLock',
+    ];
+    expect(readsOf(selectChecks(options))).toEqual(always);
+    expect(readsOf(selectChecks({ ...options, maxAgeMs: 3_600_000 }))).toEqual([...always, 'newest']);
     expect(selectChecks(options).map((c) => c.id)).not.toContain('freshness');
   });
 

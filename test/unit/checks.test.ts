@@ -143,7 +143,15 @@ describe('runChecks', () => {
       `role/AWSDataSyncS3BucketAccessCustomerBackendEventsRole: s3:PutObjectTagging on ${O}`,
     );
     expect(r.details).toEqual({
-      missing: [{ principal: ROLE, action: 's3:PutObjectTagging', resource: O, verdict: 'implicit-deny' }],
+      missing: [
+        {
+          principal: ROLE,
+          action: 's3:PutObjectTagging',
+          resource: O,
+          verdict: 'implicit-deny',
+          reason: "no statement allows it for Prophecy's role",
+        },
+      ],
     });
   });
 
@@ -169,7 +177,9 @@ describe('runChecks', () => {
     const r = check(run(state), 'policy');
     expect(r.status).toBe('fail');
     expect(r.message).toContain('s3:PutObject');
-    expect(r.message).toContain('denied by statement "NoPut"');
+    expect(r.message).toContain('Deny "NoPut" applies to Prophecy\'s role without a condition');
+    // A Deny without a condition blocks everyone: no exception snippet is offered for it.
+    expect(r.fix).toBeUndefined();
   });
 
   it('policy: a deleted role shown as AROA… is reported by name', () => {
@@ -181,7 +191,7 @@ describe('runChecks', () => {
     );
   });
 
-  it('policy: a conditional Deny (aws:SecureTransport) warns and shows the condition', () => {
+  it('policy: a deny-non-TLS statement (aws:SecureTransport) is decided: DataSync always uses TLS', () => {
     const state = withPolicy((p) => {
       p.Statement.push({
         Sid: 'TLSOnly',
@@ -193,15 +203,109 @@ describe('runChecks', () => {
       });
     });
     const results = run(state);
-    const r = check(results, 'policy');
-    expect(r.status).toBe('warn');
-    expect(r.message).toContain(
-      'all 11 required grants depend on a condition — Deny "TLSOnly" if {"Bool":{"aws:SecureTransport":"false"}}',
-    );
-    expect(summarize(results).exitCode).toBe(0);
-    expect(summarize(results, { strict: true }).exitCode).toBe(1);
+    expect(check(results, 'policy')).toMatchObject({
+      status: 'pass',
+      message: "all 11 required grants are allowed for Prophecy's requests",
+    });
     // A Deny to "*" is not a public grant.
     expect(check(results, 'least-privilege').status).toBe('pass');
+  });
+
+  it('policy: a condition on a key nobody can know from here (aws:SourceIp) warns, naming the key; --strict fails', () => {
+    const state = withPolicy((p) => {
+      p.Statement.push({
+        Sid: 'OfficeOnly',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [B, O],
+        Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+      });
+    });
+    const results = run(state);
+    const r = check(results, 'policy');
+    expect(r.status).toBe('warn');
+    expect(r.message).toContain('all 11 required grants depend on aws:SourceIp');
+    expect(r.message).toContain('Deny "OfficeOnly" depends on aws:SourceIp, not known for Prophecy\'s role');
+    expect(JSON.stringify(r.details)).toContain('"unknownKeys":["aws:SourceIp"]');
+    expect(summarize(results).exitCode).toBe(0);
+    expect(summarize(results, { strict: true }).exitCode).toBe(1);
+  });
+
+  it('policy: an org-id guardrail Deny fails naming statement and key, with the exception snippet', () => {
+    const state = withPolicy((p) => {
+      p.Statement.push({
+        Sid: 'OrgOnly',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [B, O],
+        Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+      });
+    });
+    const r = check(run(state), 'policy');
+    expect(r.status).toBe('fail');
+    expect(r.message).toContain('11 of 11 required grants missing');
+    expect(r.message).toContain(
+      'role/AWSDataSyncS3BucketAccessCustomerBackendEventsRole: all 10 of its grants (Deny "OrgOnly": aws:PrincipalOrgID is not the customer\'s org for Prophecy\'s role)',
+    );
+    expect(r.message).toContain('user/s3access: s3:ListBucket');
+    expect(r.message).toContain('fix: keep statement "OrgOnly" and add an exception for Prophecy');
+    expect(r.fix).toContain('"StringNotEqualsIfExists"');
+    expect(r.fix).toContain('"aws:PrincipalAccount"');
+    const fixes = (r.details as { fixes: { statement: string; fixed: { Condition: unknown } }[] }).fixes;
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0]?.statement).toBe('"OrgOnly"');
+    expect(fixes[0]?.fixed.Condition).toEqual({
+      StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' },
+      StringNotEqualsIfExists: { 'aws:PrincipalAccount': ['133450206866'] },
+    });
+  });
+
+  it('policy: the same guardrail with the exception for Prophecy passes', () => {
+    const state = withPolicy((p) => {
+      p.Statement.push({
+        Sid: 'OrgOnly',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [B, O],
+        Condition: {
+          StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' },
+          StringNotEqualsIfExists: { 'aws:PrincipalAccount': ['133450206866'] },
+        },
+      });
+    });
+    expect(check(run(state), 'policy').status).toBe('pass');
+  });
+
+  it('policy: a VPC endpoint guardrail fails; ArnNotLike exceptions count only for the principals they name', () => {
+    const vpce = (exception?: string[]) =>
+      withPolicy((p) => {
+        p.Statement.push({
+          Sid: 'VpceOnly',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [B, O],
+          Condition: {
+            StringNotEquals: { 'aws:SourceVpce': 'vpce-0abc' },
+            ...(exception ? { ArnNotLike: { 'aws:PrincipalArn': exception } } : {}),
+          },
+        });
+      });
+    const blocked = check(run(vpce()), 'policy');
+    expect(blocked.status).toBe('fail');
+    expect(blocked.message).toContain(
+      "aws:SourceVpce is not the customer's VPC endpoint (DataSync does not come through it)",
+    );
+    const roleOnly = check(run(vpce([ROLE])), 'policy');
+    expect(roleOnly.status).toBe('fail');
+    expect(roleOnly.message).toContain('1 of 11 required grants missing — user/s3access: s3:ListBucket');
+    // The fix widens the existing ArnNotLike exception rather than adding a second one.
+    expect(roleOnly.fix).toContain('"ArnNotLike"');
+    expect(roleOnly.fix).toContain('arn:aws:iam::133450206866:user/s3access');
+    expect(check(run(vpce([ROLE, 'arn:aws:iam::133450206866:user/s3access'])), 'policy').status).toBe('pass');
   });
 
   it('policy: the account root warns as delegated to the account', () => {

@@ -52,7 +52,7 @@ describe('the operation table', () => {
 
   it("agrees with verify's read catalogue (the permission a refused read is reported with)", () => {
     for (const [key, spec] of Object.entries(READS)) {
-      const call = spec.call.split(',')[0] as Operation;
+      const call = spec.call.split(/[ ,]/)[0] as Operation;
       expect(OPERATIONS[call]?.action, key).toBe(spec.permissions[0]);
       expect(OPERATIONS[call]?.usedBy, key).toContain('verify');
     }

@@ -253,9 +253,7 @@ describe('revoke in-process (fake context, fake AWS clients)', () => {
       bucket(f, JSON.stringify(generatePolicy(BUCKET)));
       const b = f.s3.buckets.get(BUCKET);
       if (b) {
-        b.encryption = [
-          { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN } },
-        ];
+        b.encryption = { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN };
       }
       f.kms.policies.set(KEY_ARN, keyText);
     }

@@ -5,7 +5,7 @@ import { parse, run } from '../../src/commands/setup/run.js';
 import { DEFAULT_PRINCIPALS, generatePolicy } from '../../src/core/policy.js';
 import { ALL_BLOCKED } from '../../src/core/setup-plan.js';
 import { CliError, ExitCode, InterruptedError, UsageError } from '../../src/errors.js';
-import { setupResultDocumentSchema } from '../../src/schemas/setup.js';
+import { setupPlanDocumentSchema, setupResultDocumentSchema } from '../../src/schemas/setup.js';
 import { fakeContext } from '../helpers/fake-context.js';
 
 const ACCOUNT = '123456789012';
@@ -219,8 +219,189 @@ describe('setup in-process (fake context, fake AWS clients)', () => {
       yes: true,
       dryRun: false,
       json: false,
+      updateKeyPolicy: false,
       interactive: false,
     });
     expect(plain(f.stderr())).toMatch(/^Warning: "my-audit-bucket" does not start with/);
+  });
+});
+
+describe('setup and the settings it does not change (fake S3, STS and KMS)', () => {
+  const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const admin = {
+    Sid: 'Enable IAM User Permissions',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  };
+  const keyPolicy = JSON.stringify({ Version: '2012-10-17', Id: 'key-default-1', Statement: [admin] });
+
+  function cmkBucket(f: ReturnType<typeof fakeContext>, manager: 'AWS' | 'CUSTOMER' = 'CUSTOMER'): void {
+    finishedBucket(f);
+    const b = f.s3.buckets.get(BUCKET);
+    if (b) b.encryption = { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY };
+    f.kms.keys.set(KEY, { manager, state: 'Enabled', policy: keyPolicy });
+  }
+
+  it('--update-key-policy: the plan shows the step, PutKeyPolicy merges our statement (others kept), the final check passes; a re-run changes nothing', async () => {
+    const f = fakeContext();
+    cmkBucket(f);
+    expect(await setup(f, { suffix: 'acme', yes: true, updateKeyPolicy: true })).toBe(ExitCode.ok);
+    const err = plain(f.stderr());
+    expect(err).toMatch(/\[update\] KMS key policy: merge statement "ProphecyDataSyncKmsAccess"/);
+    expect(err).toMatch(/✖ encryption: the key policy of arn:aws:kms:/); // the finding, shown in the plan
+    expect(f.kms.writes).toHaveLength(1);
+    const put = f.kms.sent.find((c) => c.name === 'PutKeyPolicy');
+    expect(put?.input).toMatchObject({ KeyId: KEY, PolicyName: 'default' });
+    expect(put?.region).toBe('us-east-1');
+    const written = JSON.parse(String(put?.input.Policy));
+    expect(written.Id).toBe('key-default-1');
+    expect(written.Statement[0]).toStrictEqual(admin);
+    expect(written.Statement[1]).toMatchObject({
+      Sid: 'ProphecyDataSyncKmsAccess',
+      Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
+    });
+    expect(err).toMatch(/✔ encryption +SSE-KMS with the customer managed key/);
+    // The key is part of what to send Prophecy: their role's policy must name it.
+    expect(f.stdout()).toContain(`  KMS key:    ${KEY}  (their role's policy must name it)`);
+    // The final check made verify's reads, KMS included, after the write.
+    const after = f.kms.sent.slice(f.kms.sent.indexOf(put as never) + 1).map((c) => c.name);
+    expect(after).toEqual(expect.arrayContaining(['DescribeKey', 'GetKeyPolicy']));
+
+    const again = fakeContext();
+    cmkBucket(again);
+    again.kms.keys.set(KEY, { manager: 'CUSTOMER', state: 'Enabled', policy: String(put?.input.Policy) });
+    expect(await setup(again, { suffix: 'acme', yes: true, updateKeyPolicy: true, json: true })).toBe(
+      ExitCode.ok,
+    );
+    expect(again.kms.writes).toEqual([]);
+    expect(plain(again.stderr())).toMatch(/\[no change\] KMS key policy/);
+    const doc = setupResultDocumentSchema.parse(JSON.parse(again.stdout()));
+    expect(doc.steps.map((s) => `${s.id}:${s.status}`)).toContain('kms-key-policy:unchanged');
+  });
+
+  it('without --update-key-policy: a manual step with the exact statement, no key policy write, the final check fails (exit 1)', async () => {
+    const f = fakeContext();
+    cmkBucket(f);
+    expect(await setup(f, { suffix: 'acme', yes: true })).toBe(ExitCode.checkFailed);
+    expect(f.kms.writes).toEqual([]);
+    const err = plain(f.stderr());
+    expect(err).toMatch(
+      /\[manual\] KMS key policy: add statement "ProphecyDataSyncKmsAccess" to the key policy of/,
+    );
+    expect(err).toContain('"Sid": "ProphecyDataSyncKmsAccess"');
+    expect(err).not.toMatch(/Nothing to change/);
+    expect(err).toMatch(/✖ encryption +the key policy of/);
+  });
+
+  it('--dry-run --json: the plan document carries the findings and the manual step', async () => {
+    const f = fakeContext();
+    cmkBucket(f);
+    const b = f.s3.buckets.get(BUCKET);
+    if (b) b.versioning = 'Enabled';
+    expect(await setup(f, { suffix: 'acme', dryRun: true, json: true })).toBe(ExitCode.ok);
+    const doc = setupPlanDocumentSchema.parse(JSON.parse(f.stdout()));
+    expect(doc.findings?.map((x) => [x.id, x.status])).toEqual([
+      ['encryption', 'fail'],
+      ['requester-pays', 'pass'],
+      ['versioning', 'warn'],
+    ]);
+    expect(doc.manual?.[0]).toMatchObject({
+      id: 'kms-key-policy',
+      statement: { Sid: 'ProphecyDataSyncKmsAccess' },
+    });
+    expect(f.kms.writes).toEqual([]);
+  });
+
+  it.each([
+    [true, 1, ExitCode.ok],
+    [false, 0, ExitCode.checkFailed],
+  ])(
+    'the wizard asks its own default-no question (answer %s): %i key policy writes, exit %i',
+    async (answer, writes, code) => {
+      const f = fakeContext({ tty: true, answers: [answer, true] });
+      cmkBucket(f);
+      expect(await setup(f, { suffix: 'acme' })).toBe(code);
+      // After a "no" nothing is left to apply on this otherwise finished bucket, so there is no second question.
+      expect(f.asked).toEqual([
+        `Also change the key policy of ${KEY} (add statement "ProphecyDataSyncKmsAccess" with PutKeyPolicy)?`,
+        ...(answer ? ['Apply this plan?'] : []),
+      ]);
+      expect(f.kms.writes).toHaveLength(writes);
+      if (!answer) expect(plain(f.stderr())).toMatch(/\[manual\] KMS key policy: .*\(you answered no\)/);
+    },
+  );
+
+  it('the AWS managed key: stops before applying (exit 2) with the fix, nothing written', async () => {
+    const f = fakeContext();
+    finishedBucket(f);
+    const b = f.s3.buckets.get(BUCKET);
+    if (b) {
+      b.encryption = { SSEAlgorithm: 'aws:kms' };
+      b.policy = undefined; // there would be a policy step to apply
+    }
+    const err = await run(f.ctx, parse({ suffix: 'acme', yes: true }, f.ctx)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as CliError).exitCode).toBe(2);
+    expect((err as CliError).message).toMatch(/Setup stops before changing anything/);
+    expect((err as CliError).hint).toMatch(
+      /AWS managed key aws\/s3.*setup does not change the bucket's default encryption/,
+    );
+    expect(f.s3.writes).toEqual([]);
+    expect(f.stdout()).toBe('');
+  });
+
+  it('Requester Pays: stops before applying (exit 2) with the fix, nothing written', async () => {
+    const f = fakeContext();
+    finishedBucket(f);
+    const b = f.s3.buckets.get(BUCKET);
+    if (b) b.payer = 'Requester';
+    const err = await run(f.ctx, parse({ suffix: 'acme', yes: true }, f.ctx)).catch((e: unknown) => e);
+    expect((err as CliError).exitCode).toBe(2);
+    expect((err as CliError).hint).toMatch(/Requester Pays is on.*put-bucket-request-payment/);
+    expect(plain(f.stderr())).toMatch(/✖ requester-pays: Requester Pays is on/);
+    expect(f.s3.writes).toEqual([]);
+  });
+
+  it('a guardrail Deny of yours survives the merge: the plan shows the policy finding with its fix, the final check fails', async () => {
+    const f = fakeContext();
+    finishedBucket(f);
+    const b = f.s3.buckets.get(BUCKET);
+    const policy = generatePolicy(BUCKET) as unknown as { Statement: unknown[] };
+    policy.Statement.unshift({
+      Sid: 'OrgOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+      Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+    });
+    if (b) b.policy = JSON.stringify(policy);
+    expect(await setup(f, { suffix: 'acme', yes: true })).toBe(ExitCode.checkFailed);
+    const err = plain(f.stderr());
+    const planPart = err.slice(0, err.indexOf('Checking the result:'));
+    expect(planPart).toMatch(
+      /✖ policy: with the merged policy: 11 of 11 required grants missing — .*Deny "OrgOnly": aws:PrincipalOrgID is not the customer's org/,
+    );
+    expect(err).toContain('Statement "OrgOnly" blocks Prophecy. Keep it and add an exception');
+  });
+
+  it('a new bucket: no findings to read, and the final check reads what verify reads', async () => {
+    const f = fakeContext();
+    expect(await setup(f, { suffix: 'acme', yes: true })).toBe(ExitCode.ok);
+    const reads = f.s3.sent
+      .slice(f.s3.sent.findIndex((c) => c.name === 'PutBucketPolicy') + 1)
+      .map((c) => c.name);
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        'GetBucketEncryption',
+        'GetBucketRequestPayment',
+        'GetBucketVersioning',
+        'GetObjectLockConfiguration',
+        'GetBucketPolicy',
+      ]),
+    );
+    expect(f.kms.sent).toEqual([]);
   });
 });

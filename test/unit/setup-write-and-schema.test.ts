@@ -91,6 +91,7 @@ describe('setupFlagsSchema', () => {
       yes: false,
       dryRun: false,
       json: false,
+      updateKeyPolicy: false,
     });
   });
 

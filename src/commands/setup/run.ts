@@ -9,6 +9,7 @@ import { check } from './steps/check.js';
 import { confirm } from './steps/confirm.js';
 import { handOff } from './steps/hand-off.js';
 import { identity } from './steps/identity.js';
+import { inspect } from './steps/inspect.js';
 import { look } from './steps/look.js';
 import { name } from './steps/name.js';
 import { plan } from './steps/plan.js';
@@ -26,6 +27,7 @@ export const SETUP_STEPS: readonly SetupStep[] = [
   name,
   look,
   region,
+  inspect,
   plan,
   confirm,
   apply,

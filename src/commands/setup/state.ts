@@ -4,7 +4,7 @@ import type { CallerIdentity } from '../../aws/identity.js';
 import type { Context } from '../../context.js';
 import type { BucketState } from '../../core/bucket-state.js';
 import type { CheckResult } from '../../core/checks.js';
-import type { PlanStep, SetupPlan } from '../../core/setup-plan.js';
+import type { KeyPolicyInput, PlanStep, SetupPlan } from '../../core/setup-plan.js';
 import type { SetupFlagsOutput } from '../../schemas/setup.js';
 import type { StepOutcome } from '../shared/steps/apply.js';
 
@@ -29,6 +29,10 @@ export interface SetupState {
   found?: BucketState;
   /** region */
   region?: string;
+  /** inspect: verify's checks on the existing bucket, before anything changes */
+  findings?: CheckResult[];
+  /** inspect: the bucket's customer managed key and its policy, when the key policy step may apply */
+  keyPolicy?: KeyPolicyInput;
   /** plan */
   plan?: SetupPlan;
   /** apply: the client for the bucket's region, which check reads with too */

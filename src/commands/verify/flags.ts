@@ -3,7 +3,7 @@ import { examples, withAwsFlags, withBucketFlags, withPrincipalFlags } from '../
 
 export function verifyCommand() {
   const cmd = new Command('verify').description(
-    'Check the bucket against what Prophecy needs: existence, region, ownership, policy grants, least privilege, public access, freshness.',
+    "Check that Prophecy's DataSync can deliver into the bucket: existence, region, ownership, policy grants (conditions evaluated for Prophecy's requests), least privilege, public access, default encryption and its KMS key, Requester Pays, versioning, freshness.",
   );
   return withPrincipalFlags(
     withAwsFlags(withBucketFlags(cmd), 'region the bucket is expected in (default us-east-1)'),
@@ -22,7 +22,7 @@ export function verifyCommand() {
     )
     .addHelpText(
       'after',
-      `\nExit codes: 0 all checks passed, 1 a check failed (or warned, with --strict), 2 could not check.${examples(
+      `\nIt only reads. Needs on the bucket s3:ListBucket, s3:GetBucketLocation, s3:GetBucketOwnershipControls,\ns3:GetBucketPublicAccessBlock, s3:GetBucketPolicy, s3:GetEncryptionConfiguration, s3:GetBucketRequestPayment,\ns3:GetBucketVersioning, s3:GetBucketObjectLockConfiguration; for an SSE-KMS key also kms:DescribeKey and\nkms:GetKeyPolicy. Your organization's SCPs/RCPs are not visible from a member account and can still block Prophecy.\nExit codes: 0 all checks passed; 1 a check failed (or warned, with --strict), e.g. a guardrail Deny or a KMS key\npolicy that blocks Prophecy; 2 could not check.${examples(
         [
           'prophecy-audit verify --suffix acme',
           'prophecy-audit verify --suffix acme --max-age 26h --quiet   # in a crontab',
@@ -31,6 +31,7 @@ export function verifyCommand() {
           'prophecy-audit policy print --suffix acme | prophecy-audit verify --policy-file - --suffix acme',
           'terraform show -json plan.out | prophecy-audit verify --policy-file - --suffix acme',
           'prophecy-audit verify --policy-file template.yaml --suffix acme',
+          'prophecy-audit verify --suffix acme --json | jq \'.checks[] | select(.id=="encryption") | .details.keyArn\'',
         ],
       )}`,
     );

@@ -3,6 +3,7 @@ import { deadline } from '../../aws/errors.js';
 import type { AwsSettings } from '../../aws/factory.js';
 import { getCallerIdentity } from '../../aws/identity.js';
 import type { Context } from '../../context.js';
+import { ORGANIZATION_GUARDRAILS_NOTE } from '../../core/bucket-features.js';
 import {
   type CheckResult,
   judgeChecks,
@@ -122,11 +123,22 @@ async function readFor(
   return performReads(keys, { s3, bucket, owner, aws });
 }
 
+/**
+ * The organization note is said when the bucket checks ran (the bucket is yours): then a passing run could
+ * still be blocked by what this account cannot see.
+ */
+export function organizationNote(reads: ReadResults): string | undefined {
+  return reads.head?.status === 'ok' && reads.head.value === 'yours'
+    ? ORGANIZATION_GUARDRAILS_NOTE
+    : undefined;
+}
+
 export function verifyDocument(
   bucket: string,
   region: string,
   results: CheckResult[],
   strict: boolean,
+  note?: string,
 ): VerifyResult {
   return {
     schemaVersion: 1,
@@ -134,6 +146,7 @@ export function verifyDocument(
     bucket,
     region,
     checks: checkEntries(results),
+    ...(note ? { organizationGuardrails: note } : {}),
   };
 }
 
@@ -145,13 +158,21 @@ export async function run(ctx: Context, input: VerifyInput): Promise<number> {
     readFor(ctx, { ...input.aws, signal }, bucket, expectedRegion, keys),
   );
   const results = judgeChecks(reads, { ...options, now: new Date(ctx.now()) });
+  const note = organizationNote(reads);
 
   if (input.output === 'json') {
     const region = reads.location?.status === 'ok' ? reads.location.value : expectedRegion;
-    const doc = verifyDocument(bucket, region, results, strict);
+    const doc = verifyDocument(bucket, region, results, strict, note);
     ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    ctx.stdout.write(renderChecks(results, { quiet: input.quiet, strict, stream: ctx.stdout }));
+    ctx.stdout.write(
+      renderChecks(results, {
+        quiet: input.quiet,
+        strict,
+        stream: ctx.stdout,
+        notes: note ? [note] : [],
+      }),
+    );
   }
   return summarize(results, { strict }).exitCode;
 }

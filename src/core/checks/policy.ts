@@ -1,26 +1,30 @@
+import { type GuardrailFix, guardrailFixes } from '../guardrail-fix.js';
 import { type RequiredPermission, requiredPermissions, type VendorPrincipals } from '../policy.js';
-import { accountOf, type Evaluation, evaluate, statementLabel } from '../policy-eval.js';
+import { accountOf, type Evaluation, statementLabel } from '../policy-eval.js';
 import { shortPrincipal } from '../principal.js';
+import { evaluateForProphecy } from '../request-context.js';
 import { isRevoked } from '../revoke-plan.js';
 import { parsePolicyRead } from './policy-read.js';
 import { defineCheck, fail, pass, warn } from './types.js';
+
+/*
+ * Each required grant is evaluated as Prophecy's request carries it (src/core/request-context.ts): the
+ * principal's account and ARN, an assumed-role or user principal type, TLS, no org/VPC of the customer's. A
+ * condition on such a key is decided; one on a key nobody can know from here (aws:SourceIp, tags…) leaves
+ * the grant "conditional", showing the key.
+ */
 
 interface GrantVerdict extends RequiredPermission {
   evaluation: Evaluation;
 }
 
-function conditionText(c: Record<string, unknown>): string {
-  return JSON.stringify(c);
-}
-
+/** Why a grant is missing: the evaluation's reason, except the plain "nothing allows it" forms kept short. */
 function missingReason(e: Evaluation): string {
-  if (e.verdict === 'denied') {
-    const by = e.matched.filter((m) => m.effect === 'Deny' && !m.condition).map(statementLabel);
-    return `denied by statement ${by.join(', ')}`;
-  }
+  if (e.verdict === 'denied') return e.reason;
   if (e.staleUniqueIds.length > 0) {
     return `the principal is a unique id (${e.staleUniqueIds.join(', ')}), the role it named was deleted; re-run setup`;
   }
+  if (e.excluded.some((m) => m.effect === 'Allow')) return e.reason;
   return 'no statement allows it';
 }
 
@@ -60,27 +64,77 @@ function revokedPolicy(bucket: string, policyText: string | undefined, principal
       );
 }
 
+/**
+ * The missing grants in words. Grants that fail for the same reason and principal are said once: a guardrail
+ * Deny usually blocks every grant of a principal, and listing eleven of them hides the reason.
+ */
+function missingText(missing: GrantVerdict[], required: RequiredPermission[]): string {
+  const groups = new Map<string, GrantVerdict[]>();
+  for (const v of missing) {
+    const key = `${v.principal}\u0000${missingReason(v.evaluation)}`;
+    groups.set(key, [...(groups.get(key) ?? []), v]);
+  }
+  const parts: string[] = [];
+  for (const list of groups.values()) {
+    const first = list[0] as GrantVerdict;
+    const reason = missingReason(first.evaluation);
+    const all = required.filter((r) => r.principal === first.principal).length;
+    const grants =
+      list.length === all && all > 1 ? `all ${all} of its grants` : list.map(grantText).join('; ');
+    parts.push(`${shortPrincipal(first.principal)}: ${grants} (${reason})`);
+  }
+  return parts.join(' — ');
+}
+
 function entry(v: GrantVerdict) {
+  const e = v.evaluation;
   return {
     principal: v.principal,
     action: v.action,
     resource: v.resource,
-    verdict: v.evaluation.verdict,
-    ...(v.evaluation.staleUniqueIds.length > 0 ? { staleUniqueIds: v.evaluation.staleUniqueIds } : {}),
-    ...(v.evaluation.conditions.length > 0 ? { conditions: v.evaluation.conditions } : {}),
-    ...(v.evaluation.delegated ? { delegatedToAccount: true } : {}),
+    verdict: e.verdict,
+    reason: e.reason,
+    ...(e.deciding.length > 0 ? { deciding: e.deciding.map(statementLabel) } : {}),
+    ...(e.unknownKeys.length > 0 ? { unknownKeys: e.unknownKeys } : {}),
+    ...(e.staleUniqueIds.length > 0 ? { staleUniqueIds: e.staleUniqueIds } : {}),
+    ...(e.conditions.length > 0 ? { conditions: e.conditions } : {}),
+    ...(e.delegated ? { delegatedToAccount: true } : {}),
   };
+}
+
+/** One fix per guardrail statement, however many grants it blocks. */
+function fixesFor(
+  statements: unknown,
+  verdicts: GrantVerdict[],
+  principals: Parameters<typeof guardrailFixes>[2],
+): GuardrailFix[] {
+  const byIndex = new Map<number, GuardrailFix>();
+  for (const v of verdicts) {
+    for (const f of guardrailFixes(statements, v.evaluation, principals)) {
+      if (!byIndex.has(f.index)) byIndex.set(f.index, f);
+    }
+  }
+  return [...byIndex.values()];
+}
+
+function fixDetails(fixes: GuardrailFix[]) {
+  return fixes.map((f) => ({
+    statement: statementLabel(f),
+    kind: f.kind,
+    exception: f.exception,
+    fixed: f.statement,
+  }));
 }
 
 export const policyCheck = defineCheck({
   id: 'policy',
-  title: "The bucket policy allows every action Prophecy's role and user need",
+  title: "The bucket policy allows every action Prophecy's role and user need, evaluated as their requests",
   reads: ['policy'],
   needsBucket: true,
   outcomes: {
-    pass: 'every required grant (principal, action, resource) is allowed',
-    warn: 'a grant depends on a condition, or names the whole account (root) instead of the principal',
-    fail: 'a grant is missing or explicitly denied, the principal is a deleted role (AROA…), or there is no readable policy',
+    pass: "every required grant (principal, action, resource) is allowed, conditions evaluated for Prophecy's requests",
+    warn: 'a grant depends on a condition key that cannot be known for Prophecy’s requests (aws:SourceIp, tags…; shown), or names the whole account (root) instead of the principal',
+    fail: 'a grant is missing or denied, naming the deciding statement and key (a guardrail Deny such as aws:PrincipalOrgID or aws:SourceVpce comes with a ready exception for Prophecy); the principal is a deleted role (AROA…); or there is no readable policy',
   },
   judge({ bucket, principals, reads }) {
     const policy = parsePolicyRead(bucket, reads.policy);
@@ -97,11 +151,7 @@ export const policyCheck = defineCheck({
     const required = requiredPermissions(bucket, principals);
     const verdicts: GrantVerdict[] = required.map((r) => ({
       ...r,
-      evaluation: evaluate(policy.statements, {
-        principal: r.principal,
-        action: r.action,
-        resource: r.resource,
-      }),
+      evaluation: evaluateForProphecy(policy.statements, r),
     }));
     const missing = verdicts.filter(
       (v) => v.evaluation.verdict === 'denied' || v.evaluation.verdict === 'implicit-deny',
@@ -109,35 +159,44 @@ export const policyCheck = defineCheck({
     if (missing.length > 0) {
       const revoked = revokedPolicy(bucket, policyText, principals);
       if (revoked) return revoked;
-      const text = byPrincipal(missing, (v) => `${grantText(v)} (${missingReason(v.evaluation)})`);
-      return fail('policy', `${missing.length} of ${required.length} required grants missing — ${text}`, {
-        missing: missing.map(entry),
-      });
+      const fixes = fixesFor(
+        policy.statements,
+        missing.filter((v) => v.evaluation.verdict === 'denied'),
+        principals,
+      );
+      const fixNote =
+        fixes.length > 0
+          ? `; fix: keep ${fixes.map((f) => `statement ${statementLabel(f)}`).join(', ')} and add an exception for Prophecy (shown below, and in --json)`
+          : '';
+      const r = fail(
+        'policy',
+        `${missing.length} of ${required.length} required grants missing — ${missingText(missing, required)}${fixNote}`,
+        {
+          missing: missing.map(entry),
+          ...(fixes.length > 0 ? { fixes: fixDetails(fixes) } : {}),
+        },
+      );
+      if (fixes.length > 0) r.fix = fixes.map((f) => f.text).join('\n');
+      return r;
     }
     const conditional = verdicts.filter((v) => v.evaluation.verdict === 'conditional');
     const delegated = verdicts.filter((v) => v.evaluation.delegated);
     if (conditional.length === 0 && delegated.length === 0) {
-      return pass('policy', `all ${required.length} required grants are allowed`);
+      return pass('policy', `all ${required.length} required grants are allowed for Prophecy's requests`);
     }
     const parts: string[] = [];
+    let fixes: GuardrailFix[] = [];
     if (conditional.length > 0) {
-      const statements = [
-        ...new Set(
-          conditional.flatMap((v) =>
-            v.evaluation.matched
-              .filter((m) => m.condition)
-              .map(
-                (m) =>
-                  `${m.effect} ${statementLabel(m)} if ${conditionText(m.condition as Record<string, unknown>)}`,
-              ),
-          ),
-        ),
-      ];
+      const keys = [...new Set(conditional.flatMap((v) => v.evaluation.unknownKeys))];
+      const reasons = [...new Set(conditional.map((v) => v.evaluation.reason))];
       const which =
         conditional.length === required.length
           ? `all ${required.length} required grants depend`
           : `${conditional.length} of ${required.length} required grants (${byPrincipal(conditional, (v) => v.action)}) depend`;
-      parts.push(`${which} on a condition — ${statements.join('; ')} (Prophecy's access depends on it)`);
+      parts.push(
+        `${which} on ${keys.length > 0 ? keys.join(', ') : 'a condition'}, which cannot be known for Prophecy's requests from here — ${reasons.join('; ')}; make sure it holds for them`,
+      );
+      fixes = fixesFor(policy.statements, conditional, principals);
     }
     if (delegated.length > 0) {
       const accounts = [...new Set(delegated.map((v) => accountOf(v.principal) ?? '?'))];
@@ -145,9 +204,14 @@ export const policyCheck = defineCheck({
         `${delegated.length} grant${delegated.length === 1 ? '' : 's'} name${delegated.length === 1 ? 's' : ''} the whole account ${accounts.join(', ')} (root) instead of the principal, which delegates the decision to that account's IAM policies; name the role/user instead (re-run setup)`,
       );
     }
-    return warn('policy', parts.join('; '), {
+    const r = warn('policy', parts.join('; '), {
       conditional: conditional.map(entry),
       delegated: delegated.map(entry),
+      ...(fixes.length > 0 ? { fixes: fixDetails(fixes) } : {}),
     });
+    if (fixes.length > 0) {
+      r.fix = `If it blocks Prophecy: ${fixes.map((f) => f.text).join('\n')}`;
+    }
+    return r;
   },
 });

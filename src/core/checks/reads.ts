@@ -1,4 +1,5 @@
 import type { BucketExistence, PublicAccessBlock } from '../bucket-state.js';
+import type { BucketEncryptionRule, KmsKeyInfo } from '../kms-judge.js';
 
 /**
  * What verify's checks may read about a bucket, by name. A check declares the keys it reads; verify performs
@@ -11,6 +12,24 @@ import type { NewestObject } from '../objects.js';
 
 export type { NewestObject };
 
+/** GetObjectLockConfiguration, as the versioning check judges it. */
+export interface ObjectLockState {
+  enabled: boolean;
+  mode?: string | undefined;
+  days?: number | undefined;
+  years?: number | undefined;
+}
+
+/**
+ * kms:DescribeKey of the key the bucket's default encryption names by full ARN. `null`: there is no such key
+ * to describe (no SSE-KMS, no key ARN, or the encryption could not be read). `notFound`: KMS knows no key of
+ * that ARN (deleted, or a typo in the default encryption).
+ */
+export type KmsKeyRead = { arn: string; key: KmsKeyInfo } | { arn: string; notFound: true } | null;
+
+/** kms:GetKeyPolicy (policy name `default`) of that key; `null` when there is no key to read. */
+export type KmsKeyPolicyRead = { arn: string; policy: string } | null;
+
 /** A read's value type travels with its catalogue entry (a phantom field, never set at run time). */
 export interface ReadSpec<T> {
   /** The AWS API call(s) that answer it. */
@@ -19,6 +38,11 @@ export interface ReadSpec<T> {
   permissions: readonly [string, ...string[]];
   /** Sent without ExpectedBucketOwner, before the caller's account is known (only HeadBucket). */
   beforeIdentity?: boolean;
+  /**
+   * A read that needs another read's answer first (the KMS reads need the key the default encryption names);
+   * it starts the moment that read is done, in the same round.
+   */
+  after?: 'encryption';
   /** One line for docs/checks.md. */
   description: string;
   readonly value?: T;
@@ -54,6 +78,39 @@ export const READS = {
     call: 'GetBucketPolicy',
     permissions: ['s3:GetBucketPolicy'],
     description: 'the bucket policy text exactly as S3 returns it; undefined when there is none',
+  }),
+  encryption: read<BucketEncryptionRule[] | undefined>({
+    call: 'GetBucketEncryption',
+    permissions: ['s3:GetEncryptionConfiguration'],
+    description: "the default encryption's rules; undefined when none is configured (S3 then uses SSE-S3)",
+  }),
+  kmsKey: read<KmsKeyRead>({
+    call: 'kms:DescribeKey (after GetBucketEncryption, only for SSE-KMS/DSSE-KMS with a key ARN)',
+    permissions: ['kms:DescribeKey'],
+    after: 'encryption',
+    description:
+      "the default key's manager (AWS or CUSTOMER) and state, asked in the key's own region (from its ARN)",
+  }),
+  kmsKeyPolicy: read<KmsKeyPolicyRead>({
+    call: 'kms:GetKeyPolicy, policy name `default` (after GetBucketEncryption, as for kmsKey)',
+    permissions: ['kms:GetKeyPolicy'],
+    after: 'encryption',
+    description: "the default key's key policy text (only readable in the key's own account)",
+  }),
+  requestPayment: read<string | undefined>({
+    call: 'GetBucketRequestPayment',
+    permissions: ['s3:GetBucketRequestPayment'],
+    description: "who pays for requests: `BucketOwner` (S3's default) or `Requester`",
+  }),
+  versioning: read<string | undefined>({
+    call: 'GetBucketVersioning',
+    permissions: ['s3:GetBucketVersioning'],
+    description: '`Enabled`, `Suspended`, or undefined when versioning was never turned on',
+  }),
+  objectLock: read<ObjectLockState | undefined>({
+    call: 'GetObjectLockConfiguration',
+    permissions: ['s3:GetBucketObjectLockConfiguration'],
+    description: 'whether Object Lock is on, and its default retention; undefined when the bucket has none',
   }),
   hasObjects: read<boolean>({
     call: 'ListObjectsV2, MaxKeys 1',

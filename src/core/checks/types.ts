@@ -1,17 +1,8 @@
 import type { VendorPrincipals } from '../policy.js';
 import type { ReadKey, ReadResult, ReadValue } from './reads.js';
+import type { CheckResult, CheckStatus } from './result.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
-
-/** One check's verdict, as verify prints it and as its --json document carries it. */
-export interface CheckResult<Id extends string = string> {
-  id: Id;
-  status: CheckStatus;
-  /** One line a person can act on. */
-  message: string;
-  /** Machine-readable specifics (missing grants, conditions, timestamps); part of the --json output. */
-  details?: unknown;
-}
+export type { CheckResult, CheckStatus } from './result.js';
 
 /** What the user asked for, the same for every check. */
 export interface CheckOptions {

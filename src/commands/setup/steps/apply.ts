@@ -7,8 +7,16 @@ import {
   putPublicAccessBlock,
 } from '../../../aws/bucket-write.js';
 import { isAwsFailure } from '../../../aws/errors.js';
+import type { AwsClientFactory } from '../../../aws/factory.js';
+import { keyRegion } from '../../../core/kms.js';
 import type { VendorPrincipals } from '../../../core/policy.js';
-import { ALL_BLOCKED, type PlanStep, policyStepOf, type SetupPlan } from '../../../core/setup-plan.js';
+import {
+  ALL_BLOCKED,
+  isKeyPolicyStep,
+  type PlanStep,
+  policyStepOf,
+  type SetupPlan,
+} from '../../../core/setup-plan.js';
 import { CliError } from '../../../errors.js';
 import { PRINCIPAL_FLAGS } from '../../../schemas/flags.js';
 import { applyWithSpinners } from '../../shared/steps/apply.js';
@@ -60,12 +68,23 @@ export async function assertPolicyUnchanged(
 /** What one plan step does to the bucket. Every call but CreateBucket carries ExpectedBucketOwner. */
 async function perform(
   s3: S3Client,
+  aws: AwsClientFactory,
   plan: SetupPlan,
   step: PlanStep,
   input: SetupInput,
   basedOn: string | undefined,
 ): Promise<void> {
   switch (step.id) {
+    case 'kms-key-policy': {
+      if (!isKeyPolicyStep(step)) return;
+      // KMS answers about a key only in its own region; the module (and the KMS SDK) loads only here.
+      const [kms, { putKeyPolicy }] = await Promise.all([
+        aws.kms(keyRegion(step.keyArn)),
+        import('../../../aws/kms.js'),
+      ]);
+      await putKeyPolicy(kms, step.keyArn, step.policyText);
+      return;
+    }
     case 'create-bucket':
       await createBucket(s3, plan.bucket, plan.region);
       return;
@@ -89,7 +108,7 @@ async function perform(
   }
 }
 
-/** 7. Apply the plan, one spinner per step, in the bucket's region. */
+/** 8. Apply the plan, one spinner per step, in the bucket's region. */
 export const apply: SetupStep = async (ctx, state) => {
   const plan = need(state, 'plan');
   const found = need(state, 'found');
@@ -98,8 +117,13 @@ export const apply: SetupStep = async (ctx, state) => {
   state.s3 = s3;
   state.outcomes = plan.satisfied
     ? plan.steps.map((step) => ({ step, status: 'unchanged' as const }))
-    : await applyWithSpinners(ctx, plan.steps, (step) => perform(s3, plan, step, state.input, basedOn), {
-        command: 'setup',
-      });
+    : await applyWithSpinners(
+        ctx,
+        plan.steps,
+        (step) => perform(s3, state.aws, plan, step, state.input, basedOn),
+        {
+          command: 'setup',
+        },
+      );
   return undefined;
 };

@@ -1,20 +1,21 @@
-import { readBucketState } from '../../../aws/bucket-read.js';
-import { runChecks } from '../../../core/checks.js';
+import { performReads } from '../../../aws/bucket-read.js';
+import { ORGANIZATION_GUARDRAILS_NOTE } from '../../../core/bucket-features.js';
+import { judgeChecks, readsOf, selectChecks } from '../../../core/checks.js';
 import { showCheckResult } from '../../shared/steps/check.js';
 import { need, type SetupStep } from '../state.js';
+import { checkOptions } from './inspect.js';
 
-/** 8. Read the bucket again and judge it with verify's checks. */
+/** 9. Read the bucket again with verify's reads (the same read table) and judge it with verify's checks. */
 export const check: SetupStep = async (ctx, state) => {
-  const plan = need(state, 'plan');
-  const after = await readBucketState(need(state, 's3'), plan.bucket, {
+  const options = checkOptions(state);
+  const reads = await performReads(readsOf(selectChecks(options)), {
+    s3: need(state, 's3'),
+    bucket: options.bucket,
     owner: need(state, 'identity').account,
+    aws: state.aws,
   });
-  const checks = runChecks({
-    state: after,
-    expectedRegion: need(state, 'region'),
-    principals: state.input.principals,
-  });
+  const checks = judgeChecks(reads, { ...options, now: new Date(ctx.now()) });
   state.checks = checks;
-  showCheckResult(ctx, checks);
+  showCheckResult(ctx, checks, [ORGANIZATION_GUARDRAILS_NOTE]);
   return undefined;
 };

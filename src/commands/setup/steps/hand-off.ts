@@ -7,13 +7,16 @@ import { paint, symbols } from '../../../ui/color.js';
 import { handOffMessage, renderHandOff } from '../render.js';
 import { need, type SetupStep } from '../state.js';
 
-/** 9. What to send Prophecy (stdout: the result document with --json), and the exit code of the checks. */
+/** 10. What to send Prophecy (stdout: the result document with --json), and the exit code of the checks. */
 export const handOff: SetupStep = async (ctx, state) => {
   const plan = need(state, 'plan');
   const me = need(state, 'identity');
   const region = need(state, 'region');
   const checks = need(state, 'checks');
   const summary = summarize(checks);
+  // A customer managed key: Prophecy's role policy must name it, so it is part of the hand-off.
+  const enc = checks.find((c) => c.id === 'encryption')?.details as { keyArn?: unknown } | undefined;
+  const kmsKeyArn = typeof enc?.keyArn === 'string' ? enc.keyArn : undefined;
   if (state.input.json) {
     const doc: SetupResultDocument = {
       schemaVersion: 1,
@@ -35,11 +38,12 @@ export const handOff: SetupStep = async (ctx, state) => {
         region,
         needsProphecyRegionSetup: region !== DEFAULT_REGION,
         message: handOffMessage(region),
+        ...(kmsKeyArn ? { kmsKeyArn } : {}),
       },
     };
     ctx.stdout.write(`${policyJson(doc, 2)}\n`);
   } else {
-    ctx.stdout.write(renderHandOff(plan.bucketArn, region));
+    ctx.stdout.write(renderHandOff(plan.bucketArn, region, kmsKeyArn));
   }
   if (!summary.ok) {
     ctx.stderr.write(
