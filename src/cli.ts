@@ -86,11 +86,18 @@ export function buildProgram({
 }
 
 function installSignalHandlers(interrupt: AbortController, note: InterruptNote): void {
-  process.once('SIGINT', () => {
-    interrupt.abort();
-    process.stderr.write(`\n${note.message()}\n`);
-    process.exit(ExitCode.interrupted);
-  });
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM', code: number) => {
+    process.on(signal, () => {
+      const first = !interrupt.signal.aborted;
+      // The reason tells a command that ends by itself which signal it was (130 or 143).
+      interrupt.abort(signal);
+      if (first && note.graceful) return;
+      process.stderr.write(`\n${note.message()}\n`);
+      process.exit(code);
+    });
+  };
+  onSignal('SIGINT', ExitCode.interrupted);
+  onSignal('SIGTERM', ExitCode.terminated);
   // A closed pipe (`| head`) is a normal way for a reader to stop listening.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -47,7 +47,8 @@ export async function* listObjectPages(
     next?.catch(() => undefined);
     const refs: ObjectRef[] = [];
     for (const o of res.Contents ?? []) {
-      if (o.Key) refs.push({ key: o.Key, size: o.Size ?? 0, lastModifiedMs: o.LastModified?.getTime() });
+      if (o.Key)
+        refs.push({ key: o.Key, size: o.Size ?? 0, lastModifiedMs: o.LastModified?.getTime(), etag: o.ETag });
     }
     yield refs;
   }

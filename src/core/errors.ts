@@ -4,6 +4,8 @@ export const ExitCode = {
   checkFailed: 1,
   error: 2,
   interrupted: 130,
+  /** SIGTERM (128 + 15), as a shell reports a process the signal ended. */
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

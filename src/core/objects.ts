@@ -10,6 +10,8 @@ export interface ObjectRef {
   size: number;
   /** LastModified (or a file's mtime) in epoch ms; undefined when the listing did not say. */
   lastModifiedMs: number | undefined;
+  /** The ETag as listed (S3); undefined for a local file. `--state` and `--follow` tell changes by it. */
+  etag?: string | undefined;
 }
 
 /** The most recently written object of a listing, and how many objects it held (verify's freshness). */

@@ -25,6 +25,12 @@ export interface EventsQuery {
   csvRaw: boolean;
   /** --max-record-bytes; undefined: the scanner's default (16 MiB). */
   maxRecordBytes: number | undefined;
+  /** --state: the file remembering which objects were delivered. */
+  statePath: string | undefined;
+  /** --follow: keep listing every `pollMs` for new or changed objects. */
+  follow: { pollMs: number } | undefined;
+  /** --exit-code (1) or --min-count n: exit 1 when at least this many events matched. */
+  minCount: number | undefined;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -45,7 +51,7 @@ export function summaryLine(s: ReadStats, ms: number, limit: number | undefined)
  * A live count on stderr while reading, when it is a terminal: listed, read, scanned, matched. When
  * stdout is the same screen, output is written with the spinner hidden.
  */
-async function startProgress(ctx: Context, stats: () => ReadStats | undefined) {
+export async function startProgress(ctx: Context, stats: () => ReadStats | undefined) {
   const step = await startStep('Listing objects…', ctx.stderr, ctx.env);
   if (!step.spinning) return { around: undefined, stop: () => undefined };
   const timer = setInterval(() => {
@@ -67,9 +73,15 @@ async function startProgress(ctx: Context, stats: () => ReadStats | undefined) {
 
 /**
  * Runs a query: opens the source, reads it through the pipeline into the chosen format on stdout, and
- * ends with a summary line on stderr. Ctrl-C (ctx.signal) stops the read and exits 130.
+ * ends with a summary line on stderr. Ctrl-C (ctx.signal) stops the read and exits 130. With --state or
+ * --follow the run is incremental (./deliver.ts): only objects not delivered yet are read, and a signal
+ * ends it cleanly (the line being written finished, the state saved) with 130 or 143.
  */
 export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
+  if (q.mode !== 'inspect' && (q.statePath !== undefined || q.follow !== undefined)) {
+    const { runIncremental } = await import('./deliver.js');
+    return runIncremental(ctx, q);
+  }
   const started = ctx.now();
   const windowed = q.filter.sinceMs !== undefined || q.filter.untilMs !== undefined;
   const { source, close } = await openSource(q.source, ctx, { needStat: windowed });
@@ -108,11 +120,16 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
       const c = colorFor(ctx, ctx.stderr);
       const line = summaryLine(result, ctx.now() - started, q.limit);
       ctx.stderr.write(`${result.unparseable > 0 ? c.yellow(line) : c.dim(line)}\n`);
-      return ExitCode.ok;
+      return alertExitCode(q, result.matched);
     } finally {
       progress.stop();
     }
   } finally {
     close();
   }
+}
+
+/** --exit-code / --min-count: 1 when at least that many events matched, else 0; without them always 0. */
+export function alertExitCode(q: Pick<EventsQuery, 'minCount'>, matched: number): number {
+  return q.minCount !== undefined && matched >= q.minCount ? ExitCode.checkFailed : ExitCode.ok;
 }

@@ -45,6 +45,15 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Gets the live counters once reading starts (for a progress display). */
   onStart?: (stats: Readonly<ReadStats>) => void;
+  /** Listed objects it returns false for are not read (--state/--follow: already delivered). */
+  select?: (ref: ObjectRef) => boolean;
+  /**
+   * Called once per object read to its end, after its matches went to the sink and the sink's flush;
+   * `complete: false` when its records were not all delivered (so it must not be marked delivered).
+   * Not called for an object cut short by --limit, --strict, the signal, or one gone since listing.
+   * The next object is read only once the returned promise settles.
+   */
+  onObjectDone?: (ref: ObjectRef, result: { complete: boolean }) => Promise<void> | void;
 }
 
 const MAX_SAMPLES = 5;
@@ -140,12 +149,14 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
       if (signal.aborted) return;
       if ((err as { code?: string }).code?.startsWith('Z_')) {
         bad(key, 0, 'gzip data is corrupt');
+        await opts.onObjectDone?.(ref, { complete: false });
         return;
       }
       throw err;
     }
     scanner.end();
     await sink.flush();
+    if (!signal.aborted) await opts.onObjectDone?.(ref, { complete: true });
   }
 
   async function worker(): Promise<void> {
@@ -159,6 +170,7 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
         stats.pruned++;
         continue;
       }
+      if (opts.select && !opts.select(ref)) continue;
       await readOne(ref);
     }
   }
