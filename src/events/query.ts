@@ -8,6 +8,7 @@ import { loadFormat, type OutputFormat } from './formats/index.js';
 import { inspectObjects, renderInspect } from './inspect.js';
 import { colorFor, countSink, eventSink, OutputWriter } from './output.js';
 import { type ReadStats, readEvents } from './reader.js';
+import { countWorkers } from './parallel-count.js';
 import { openSource, type SourceSpec } from './sources/index.js';
 
 /** One `events query` run, complete: nothing below this reads a flag. */
@@ -98,6 +99,38 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
     let stats: ReadStats | undefined;
     const progress = await startProgress(ctx, () => stats);
     const out = new OutputWriter(ctx.stdout, progress.around);
+    const workers = parallelCountWorkers(ctx, q);
+    if (workers > 0 && q.source.kind === 'dir') {
+      // --count of a local copy: the same pipeline on several cores (./parallel-count.ts).
+      try {
+        const { parallelCount } = await import('./parallel-count.js');
+        const { stats: result, counter } = await parallelCount(
+          {
+            dir: q.source.dir,
+            prefix: q.source.prefix,
+            needStat: windowed,
+            filter: q.filter,
+            concurrency: q.concurrency,
+            maxRecordBytes: q.maxRecordBytes,
+          },
+          workers,
+          ctx.signal,
+          (s) => {
+            stats = s;
+          },
+        );
+        if (ctx.signal.aborted) throw new InterruptedError('Interrupted.');
+        out.write(format.counts(counter.total, counter.sorted()));
+        await out.end();
+        progress.stop();
+        const c = colorFor(ctx, ctx.stderr);
+        const line = summaryLine(result, ctx.now() - started, q.limit);
+        ctx.stderr.write(`${result.unparseable > 0 ? c.yellow(line) : c.dim(line)}\n`);
+        return alertExitCode(q, result.matched);
+      } finally {
+        progress.stop();
+      }
+    }
     const sink = q.mode === 'count' ? countSink(format, out) : eventSink(format, out);
     try {
       const result = await readEvents(source, {
@@ -127,6 +160,18 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
   } finally {
     close();
   }
+}
+
+/**
+ * Worker threads for a --count of a local copy (0: read on the main thread). Not with --strict or --limit,
+ * which stop at the first bad record or n-th match; PROPHECY_AUDIT_WORKERS overrides the number (0 to turn
+ * them off).
+ */
+function parallelCountWorkers(ctx: Pick<Context, 'env'>, q: EventsQuery): number {
+  if (q.mode !== 'count' || q.source.kind !== 'dir' || q.strict || q.limit !== undefined) return 0;
+  const env = ctx.env.PROPHECY_AUDIT_WORKERS;
+  if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 16);
+  return countWorkers();
 }
 
 /** --exit-code / --min-count: 1 when at least that many events matched, else 0; without them always 0. */
