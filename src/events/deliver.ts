@@ -51,8 +51,9 @@ function emptyStats(): ReadStats {
 }
 
 function addStats(total: ReadStats, r: ReadStats): void {
-  total.listed += r.listed;
-  total.pruned += r.pruned;
+  // Every round lists everything again: listed and pruned are those of the largest listing.
+  total.listed = Math.max(total.listed, r.listed);
+  total.pruned = Math.max(total.pruned, r.pruned);
   total.read += r.read;
   total.bytes += r.bytes;
   total.scanned += r.scanned;

@@ -7,8 +7,8 @@ import type { CompiledFilter, EventFilter } from './filter.js';
 import { loadFormat, type OutputFormat } from './formats/index.js';
 import { inspectObjects, renderInspect } from './inspect.js';
 import { colorFor, countSink, eventSink, OutputWriter } from './output.js';
+import { readWorkers } from './parallel-read.js';
 import { type ReadStats, readEvents } from './reader.js';
-import { countWorkers } from './parallel-count.js';
 import { openSource, type SourceSpec } from './sources/index.js';
 
 /** One `events query` run, complete: nothing below this reads a flag. */
@@ -99,28 +99,36 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
     let stats: ReadStats | undefined;
     const progress = await startProgress(ctx, () => stats);
     const out = new OutputWriter(ctx.stdout, progress.around);
-    const workers = parallelCountWorkers(ctx, q);
+    const workers = parallelReadWorkers(ctx, q);
     if (workers > 0 && q.source.kind === 'dir') {
-      // --count of a local copy: the same pipeline on several cores (./parallel-count.ts).
+      // A full read of a local copy: the same pipeline on several cores (./parallel-read.ts).
       try {
-        const { parallelCount } = await import('./parallel-count.js');
-        const { stats: result, counter } = await parallelCount(
+        const { parallelRead } = await import('./parallel-read.js');
+        const { stats: result, counter } = await parallelRead(
           {
+            mode: q.mode === 'count' ? 'count' : 'ndjson',
             dir: q.source.dir,
             prefix: q.source.prefix,
             needStat: windowed,
             filter: q.filter,
             concurrency: q.concurrency,
             maxRecordBytes: q.maxRecordBytes,
+            redact: q.redact,
           },
           workers,
-          ctx.signal,
-          (s) => {
-            stats = s;
+          {
+            signal: ctx.signal,
+            onStats: (s) => {
+              stats = s;
+            },
+            write: (text) => {
+              out.write(text);
+              return out.flush();
+            },
           },
         );
         if (ctx.signal.aborted) throw new InterruptedError('Interrupted.');
-        out.write(format.counts(counter.total, counter.sorted()));
+        if (q.mode === 'count') out.write(format.counts(counter.total, counter.sorted()));
         await out.end();
         progress.stop();
         const c = colorFor(ctx, ctx.stderr);
@@ -163,15 +171,18 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
 }
 
 /**
- * Worker threads for a --count of a local copy (0: read on the main thread). Not with --strict or --limit,
- * which stop at the first bad record or n-th match; PROPHECY_AUDIT_WORKERS overrides the number (0 to turn
- * them off).
+ * Worker threads for a full read of a local copy (0: read on the main thread): --count, and --output ndjson
+ * without --query/--entity/--user (with them the raw-line pre-filter already skips most of the work). Not
+ * with --strict or --limit, which stop at the first bad record or n-th match. PROPHECY_AUDIT_WORKERS
+ * overrides the number (0 turns them off).
  */
-function parallelCountWorkers(ctx: Pick<Context, 'env'>, q: EventsQuery): number {
-  if (q.mode !== 'count' || q.source.kind !== 'dir' || q.strict || q.limit !== undefined) return 0;
+function parallelReadWorkers(ctx: Pick<Context, 'env'>, q: EventsQuery): number {
+  if (q.source.kind !== 'dir' || q.strict || q.limit !== undefined) return 0;
+  const fits = q.mode === 'count' || (q.mode === 'events' && q.format === 'ndjson' && !q.compiled.prefilters);
+  if (!fits) return 0;
   const env = ctx.env.PROPHECY_AUDIT_WORKERS;
   if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 16);
-  return countWorkers();
+  return readWorkers();
 }
 
 /** --exit-code / --min-count: 1 when at least that many events matched, else 0; without them always 0. */
