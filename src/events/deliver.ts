@@ -151,6 +151,8 @@ export async function runIncremental(ctx: Context, q: EventsQuery): Promise<numb
   let rounds = 0;
   try {
     for (;;) {
+      // The summary reports the objects found already delivered in the last listing.
+      unchanged = 0;
       const result = await readEvents(source, {
         filter: q.compiled,
         window,

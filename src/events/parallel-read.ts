@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CliError } from '../errors.js';
 import { EventCounter } from './count.js';
@@ -39,8 +41,14 @@ export type WorkerMessage =
   | { done: WorkerResult }
   | { error: { message: string; hint?: string | undefined } };
 
-/** How many workers a full read would use here: 0 (read on the main thread) on a single core. */
+const WORKER = new URL('./read-worker.js', import.meta.url);
+
+/**
+ * How many workers a full read would use here: 0 (read on the main thread) on a single core, or when the
+ * worker's compiled module is not there (the sources run under a TypeScript loader, as in unit tests).
+ */
 export function readWorkers(): number {
+  if (!existsSync(fileURLToPath(WORKER))) return 0;
   const cores = availableParallelism();
   return cores < 2 ? 0 : Math.min(cores, 4);
 }
@@ -69,7 +77,7 @@ export async function parallelRead(
     write?: (text: string) => Promise<void> | undefined;
   },
 ): Promise<{ stats: ReadStats; counter: EventCounter }> {
-  const url = new URL('./read-worker.js', import.meta.url);
+  const url = WORKER;
   const workers = Array.from(
     { length: parts },
     (_, part) =>

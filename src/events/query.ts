@@ -180,9 +180,10 @@ function parallelReadWorkers(ctx: Pick<Context, 'env'>, q: EventsQuery): number 
   if (q.source.kind !== 'dir' || q.strict || q.limit !== undefined) return 0;
   const fits = q.mode === 'count' || (q.mode === 'events' && q.format === 'ndjson' && !q.compiled.prefilters);
   if (!fits) return 0;
+  const auto = readWorkers();
   const env = ctx.env.PROPHECY_AUDIT_WORKERS;
-  if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 16);
-  return readWorkers();
+  if (auto > 0 && env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 16);
+  return auto;
 }
 
 /** --exit-code / --min-count: 1 when at least that many events matched, else 0; without them always 0. */

@@ -1,13 +1,14 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stateFileSchema } from '../../src/events/state.js';
 import { auditEventSchema, eventsCountDocumentSchema } from '../../src/schemas/events.js';
 import { type GenerateOptions, generateExport, type SyntheticObject } from '../../src/synthetic/export.js';
-import { uploadObjects } from '../../src/synthetic/export-io.js';
+import { uploadObjects, writeObjectsToDir } from '../../src/synthetic/export-io.js';
 import { s3Call, startFaultProxy } from '../helpers/fault-proxy.js';
 import { CLI, cliEnv, runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
 
@@ -327,5 +328,52 @@ describe('events query alert exit codes', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
     }
+  });
+});
+
+describe('full reads of a local copy on worker threads', () => {
+  it('--count and unfiltered ndjson give exactly the single-thread answers, on every shape and on messy files', async () => {
+    const objs = gen({ seed: 7, hours: 48 });
+    const dir = join(work, 'messy-copy');
+    await writeObjectsToDir(dir, objs);
+    mkdirSync(join(dir, 'extras'), { recursive: true });
+    writeFileSync(
+      join(dir, 'extras', 'broken.jsonl'),
+      [
+        '{"opType":"commit","createdAt":1762000000000,"userEmail":"zed@x.io"}',
+        'this is not json',
+        '{"createdAt":1762000000000,"userEmail":"zed@x.io"}',
+        '{"opType":"commit","createdAt":1762000000001,"userEmail":"zed@x.io"}',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'extras', 'README.txt'), 'Audit export\nsee docs\n');
+    writeFileSync(join(dir, 'extras', 'empty.json'), '');
+    writeFileSync(
+      join(dir, 'extras', 'torn.json.gz'),
+      gzipSync('{"opType":"commit"}\n'.repeat(50)).subarray(0, 40),
+    );
+    const q = (args: string[], workers: string | undefined) =>
+      runCli(['events', 'query', '--dir', dir, ...args], { env: { PROPHECY_AUDIT_WORKERS: workers } });
+    // The summary's numbers, without the time and the (order-dependent) samples.
+    const numbers = (stderr: string) =>
+      (/(\d+ objects read .*?· [\d,]+ unparseable)/.exec(stderr)?.[1] ?? stderr).replace(/:.*$/, '');
+
+    const [many, one] = await Promise.all([
+      q(['--count', '--output', 'json'], '2'),
+      q(['--count', '--output', 'json'], '0'),
+    ]);
+    expect(many.code, many.stderr).toBe(0);
+    expect(many.stdout).toBe(one.stdout);
+    expect(eventsCountDocumentSchema.parse(JSON.parse(many.stdout)).total).toBe(total(objs) + 2);
+    expect(numbers(many.stderr)).toBe(numbers(one.stderr));
+
+    const [a, b] = await Promise.all([q(['--output', 'ndjson'], '2'), q(['--output', 'ndjson'], '0')]);
+    expect(a.code, a.stderr).toBe(0);
+    const sorted = (s: string) => s.split('\n').filter(Boolean).sort();
+    expect(sorted(a.stdout)).toEqual(sorted(b.stdout));
+    expect(sorted(a.stdout)).toHaveLength(total(objs) + 2);
+    expect(numbers(a.stderr)).toBe(numbers(b.stderr));
+    expect(a.stderr).toMatch(/unparseable/);
   });
 });

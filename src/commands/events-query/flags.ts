@@ -57,7 +57,7 @@ event matched (--min-count n: at least n), 2 bad flags, unreadable source or sta
 unparseable record, 130 Ctrl-C, 143 SIGTERM (--follow/--state: after the last complete line, state saved).
 
 --state delivers at least once per object: an object is emitted again if the run dies after writing its
-events but before saving the state; it is never skipped.${examples([
+events but before saving the state; it is never skipped.\n${examples([
       'prophecy-audit events query --suffix acme --entity Project --query releaseProject --since 7d',
       'prophecy-audit events query --suffix acme --query setPassword --since 2026-10-01 --until 2026-11-01',
       'prophecy-audit events query --dir ./audit-copy --entity Git --user alice@ --output csv > git.csv',
