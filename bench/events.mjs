@@ -96,7 +96,8 @@ const lineCount = (file) => {
   // Counted in bytes: the unfiltered output is larger than the longest string V8 can hold.
   const bytes = readFileSync(file);
   let n = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) if (i > 0 && bytes[i - 1] !== 10) n++;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1))
+    if (i > 0 && bytes[i - 1] !== 10) n++;
   return n;
 };
 
