@@ -2,7 +2,8 @@
 // Benchmark of `events query` against its floor and against what a user has without this tool.
 // Usage: npm run build && node bench/events.mjs [--s3 200,1000] [--dir 500,2000] [--per-object 500]
 // (the numbers are object counts; every object is one hour of gzip JSON Lines in Prophecy's native format).
-// Needs moto_server, the AWS CLI, jq, zcat and GNU time on PATH. Prints a Markdown table and writes it
+// Needs moto_server, the AWS CLI, jq, zcat and GNU time on PATH; the local rows also run DuckDB
+// (bench/events-duckdb.mjs, @duckdb/node-api, 2 threads) over the same copy in the same run, as the anchor. Prints a Markdown table and writes it
 // to bench/results/. Not run by `npm test` or CI.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { emulatorEnv, startMoto } from '../scripts/moto-server.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'prophecy-audit.js');
 const FLOOR = join(ROOT, 'bench', 'events-floor.mjs');
+const DUCKDB = join(ROOT, 'bench', 'events-duckdb.mjs');
 const { values } = parseArgs({
   options: {
     s3: { type: 'string', default: '200,1000' },
@@ -90,9 +92,16 @@ function timedOnce(argv, env, outFile) {
 }
 
 /** @param {string} file */
-const lineCount = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+const lineCount = (file) => {
+  // Counted in bytes: the unfiltered output is larger than the longest string V8 can hold.
+  const bytes = readFileSync(file);
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1))
+    if (i > 0 && bytes[i - 1] !== 10) n++;
+  return n;
+};
 
-/** @type {{setting: string, objects: number, events: number, row: string, wall: number, rssMb: number, matches: string, floor?: number}[]} */
+/** @type {{setting: string, objects: number, events: number, row: string, wall: number, rssMb: number, matches: string, work?: string}[]} */
 const rows = [];
 
 /**
@@ -101,9 +110,20 @@ const rows = [];
  * @param {string} row
  * @param {{wall: number, rssMb: number}} t
  * @param {string} matches
+ * @param {string | undefined} [work]
  */
-function record(setting, objects, row, t, matches) {
-  const r = { setting, objects, events: objects * PER_OBJECT, row, wall: t.wall, rssMb: t.rssMb, matches };
+function record(setting, objects, row, t, matches, work = undefined) {
+  /** `work` pairs our row with DuckDB's for the same work (its `× DuckDB` column). */
+  const r = {
+    setting,
+    objects,
+    events: objects * PER_OBJECT,
+    row,
+    wall: t.wall,
+    rssMb: t.rssMb,
+    matches,
+    work,
+  };
   rows.push(r);
   process.stderr.write(`  ${row}: ${t.wall.toFixed(2)} s, ${t.rssMb.toFixed(0)} MB, matches ${matches}\n`);
 }
@@ -172,15 +192,55 @@ try {
       '`events query --dir … --query releaseProject --user alice`',
       q,
       `${lineCount(out)} (expected ${want})`,
+      'filter',
+    );
+    const dq = timed(['node', DUCKDB, 'filter', dir, out], env, `${out}.duck`);
+    record(
+      'local --dir',
+      n,
+      'DuckDB: same filter (`read_json`, 2 threads)',
+      dq,
+      String(lineCount(out)),
+      'filter',
     );
     const c = timed(['node', CLI, 'events', 'query', '--dir', dir, '--count', '--output', 'json'], env, out);
+    const ourCount = JSON.parse(readFileSync(out, 'utf8'));
     record(
       'local --dir',
       n,
       '`events query --dir … --count` (no filter)',
       c,
-      `${JSON.parse(readFileSync(out, 'utf8')).total} events`,
+      `${ourCount.total} events`,
+      'count',
     );
+    const dc = timed(['node', DUCKDB, 'count', dir], env, out);
+    const duckCount = JSON.parse(readFileSync(out, 'utf8'));
+    /** @param {{groups: {entity: string | null, query: string, count: number}[]}} d */
+    const groupsOf = (d) =>
+      d.groups
+        .map((g) => `${g.entity}\t${g.query}\t${g.count}`)
+        .sort()
+        .join('\n');
+    const same = groupsOf(duckCount) === groupsOf(ourCount) ? 'same groups' : 'DIFFERENT groups';
+    record(
+      'local --dir',
+      n,
+      'DuckDB: count per entity and query',
+      dc,
+      `${duckCount.total} events, ${same}`,
+      'count',
+    );
+    const a = timed(['node', CLI, 'events', 'query', '--dir', dir, '--output', 'ndjson'], env, out);
+    record(
+      'local --dir',
+      n,
+      '`events query --dir … --output ndjson` (no filter)',
+      a,
+      `${lineCount(out)} events`,
+      'ndjson',
+    );
+    const da = timed(['node', DUCKDB, 'ndjson', dir, out], env, `${out}.duck`);
+    record('local --dir', n, 'DuckDB: every event as JSON lines', da, `${lineCount(out)} events`, 'ndjson');
     const j = timed(
       ['sh', '-c', `find ${dir} -name '*.gz' -print0 | xargs -0 zcat | jq -c '${JQ_FILTER}'`],
       env,
@@ -199,15 +259,21 @@ try {
 /** @type {Map<string, number>} */
 const floors = new Map();
 for (const r of rows) if (r.row.startsWith('floor')) floors.set(`${r.setting}/${r.objects}`, r.wall);
+// …and against DuckDB doing the same work on the same copy.
+/** @type {Map<string, number>} */
+const ducks = new Map();
+for (const r of rows)
+  if (r.work && r.row.startsWith('DuckDB')) ducks.set(`${r.setting}/${r.objects}/${r.work}`, r.wall);
 const cpu = execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"]).toString().trim();
 const lines = [
   `Best of ${REPEAT} runs per row, measured ${new Date().toISOString().slice(0, 10)} on ${cpu || 'this machine'}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}; ${PER_OBJECT} events per object.`,
   '',
-  '| setting | objects | events | row | wall s | events/s | × floor | peak RSS MB | matches |',
-  '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |',
+  '| setting | objects | events | row | wall s | events/s | × floor | × DuckDB | peak RSS MB | matches |',
+  '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |',
   ...rows.map((r) => {
     const f = floors.get(`${r.setting}/${r.objects}`);
-    return `| ${r.setting} | ${r.objects.toLocaleString('en-US')} | ${r.events.toLocaleString('en-US')} | ${r.row.replaceAll('|', '\\|')} | ${r.wall.toFixed(2)} | ${Math.round(r.events / r.wall).toLocaleString('en-US')} | ${f ? (r.wall / f).toFixed(2) : '-'} | ${r.rssMb.toFixed(0)} | ${r.matches} |`;
+    const d = r.work ? ducks.get(`${r.setting}/${r.objects}/${r.work}`) : undefined;
+    return `| ${r.setting} | ${r.objects.toLocaleString('en-US')} | ${r.events.toLocaleString('en-US')} | ${r.row.replaceAll('|', '\\|')} | ${r.wall.toFixed(2)} | ${Math.round(r.events / r.wall).toLocaleString('en-US')} | ${f ? (r.wall / f).toFixed(2) : '-'} | ${d ? (r.wall / d).toFixed(2) : '-'} | ${r.rssMb.toFixed(0)} | ${r.matches} |`;
   }),
 ];
 const table = `${lines.join('\n')}\n`;

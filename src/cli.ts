@@ -118,15 +118,21 @@ export function buildProgram({
 
 function installSignalHandlers(interrupt: AbortController, note: InterruptNote): void {
   // Ctrl-C and SIGTERM (a cron/CI timeout, `kill`) both stop the run saying what completed, if anything.
-  const stop = (code: number) => () => {
-    interrupt.abort();
-    process.stderr.write(`\n${note.message()}\n`);
-    // Clean-ups (e.g. StopQueryExecution for a running Athena query) are awaited within a time limit.
-    if (!note.hasCleanups) process.exit(code);
-    void note.cleanup().finally(() => process.exit(code));
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM', code: number) => {
+    process.on(signal, () => {
+      const first = !interrupt.signal.aborted;
+      // The reason tells a command that ends by itself which signal it was (130 or 143).
+      interrupt.abort(signal);
+      if (first && note.graceful) return;
+      process.stderr.write(`\n${note.message()}\n`);
+      // Clean-ups (e.g. StopQueryExecution for a running Athena query) are awaited within a time limit;
+      // a second signal exits at once.
+      if (!first || !note.hasCleanups) process.exit(code);
+      void note.cleanup().finally(() => process.exit(code));
+    });
   };
-  process.once('SIGINT', stop(ExitCode.interrupted));
-  process.once('SIGTERM', stop(ExitCode.terminated));
+  onSignal('SIGINT', ExitCode.interrupted);
+  onSignal('SIGTERM', ExitCode.terminated);
   // A closed pipe (`| head`) is a normal way for a reader to stop listening.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -10,8 +10,8 @@ export interface ObjectRef {
   size: number;
   /** LastModified (or a file's mtime) in epoch ms; undefined when the listing did not say. */
   lastModifiedMs: number | undefined;
-  /** The version's ETag when the listing said (S3), to re-read exactly that version. */
-  etag?: string;
+  /** The ETag as listed (S3): to re-read exactly that version, and how `--state`/`--follow` tell changes. */
+  etag?: string | undefined;
 }
 
 /** The most recently written object of a listing, and how many objects it held (verify's freshness). */

@@ -11,12 +11,17 @@ export class EventCounter {
   private readonly groups = new Map<string, CountGroup>();
   total = 0;
 
-  add(entity: string | undefined, query: string): void {
-    this.total++;
+  add(entity: string | undefined, query: string, n = 1): void {
+    this.total += n;
     const k = `${entity ?? ''}\u0000${query}`;
     const g = this.groups.get(k);
-    if (g) g.count++;
-    else this.groups.set(k, { entity: entity ?? null, query, count: 1 });
+    if (g) g.count += n;
+    else this.groups.set(k, { entity: entity ?? null, query, count: n });
+  }
+
+  /** The groups as they are (unsorted), e.g. to merge into another counter. */
+  raw(): CountGroup[] {
+    return [...this.groups.values()];
   }
 
   sorted(): CountGroup[] {

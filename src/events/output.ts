@@ -62,6 +62,24 @@ export class OutputWriter {
   async end(): Promise<void> {
     await this.flush(true);
   }
+
+  /**
+   * Writes everything buffered and resolves once the stream has handed it to the OS (its write callback):
+   * what --state waits for before recording an object as delivered.
+   */
+  sync(): Promise<void> {
+    const text = this.pending;
+    this.pending = '';
+    if (text.length === 0 && !((this.stream as { writableLength?: number }).writableLength ?? 0))
+      return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const write = () => {
+        this.stream.write(text, (err) => (err ? reject(err) : resolve()));
+      };
+      if (this.around) this.around(write);
+      else write();
+    });
+  }
 }
 
 /** Where the reader hands matches (see MatchSink): writes them in a format, with back-pressure. */

@@ -59,9 +59,29 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Gets the live counters once reading starts (for a progress display). */
   onStart?: (stats: Readonly<ReadStats>) => void;
+  /** Listed objects it returns false for are not read (--state/--follow: already delivered). */
+  select?: (ref: ObjectRef) => boolean;
+  /**
+   * Called once per object read to its end, after its matches went to the sink and the sink's flush;
+   * `complete: false` when its records were not all delivered (it is named as incomplete, so it must not be
+   * marked delivered). Not called for an object cut short by --limit, --strict or the signal.
+   * The next object is read only once the returned promise settles.
+   */
+  onObjectDone?: (ref: ObjectRef, result: { complete: boolean }) => Promise<void> | void;
 }
 
 const MAX_SAMPLES = 5;
+
+/**
+ * Adds one read's incomplete objects and notes to a total (rounds of --follow, worker threads): each once,
+ * since every worker lists everything and so reports a listing gap or a pruning note of its own.
+ */
+export function mergeIncomplete(total: ReadStats, r: Pick<ReadStats, 'incomplete' | 'notes'>): void {
+  for (const e of r.incomplete) {
+    if (!total.incomplete.some((x) => x.key === e.key && x.what === e.what)) total.incomplete.push(e);
+  }
+  for (const n of r.notes) if (!total.notes.includes(n)) total.notes.push(n);
+}
 
 /** A gzip stream that cannot be decompressed (corrupt or cut short where it is stored). */
 function isCorruptGzip(err: unknown): boolean {
@@ -126,6 +146,15 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
   };
 
   async function readOne(ref: ObjectRef): Promise<void> {
+    if (opts.select && !opts.select(ref)) return;
+    const before = stats.incomplete.length;
+    await readObject(ref);
+    if (signal.aborted || !opts.onObjectDone) return;
+    const complete = !stats.incomplete.slice(before).some((e) => e.key === ref.key);
+    await opts.onObjectDone(ref, { complete });
+  }
+
+  async function readObject(ref: ObjectRef): Promise<void> {
     const key = ref.key;
     const scanner = new RecordScanner(
       {

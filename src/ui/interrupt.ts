@@ -10,6 +10,12 @@
 export class InterruptNote {
   private note: (() => string) | undefined;
   private readonly cleanups = new Set<() => Promise<unknown>>();
+  /**
+   * Set by a command that ends cleanly by itself once ctx.signal aborts (finishing the line it is writing,
+   * saving its state) and returns 130/143: the signal handler then only aborts the signal. A second
+   * signal still exits at once.
+   */
+  graceful = false;
 
   set(fn: (() => string) | undefined): void {
     this.note = fn;

@@ -29,6 +29,12 @@ export const LOCAL_ONLY_FLAGS: Record<string, string> = {
   concurrency: '--concurrency',
   maxRecordBytes: '--max-record-bytes',
   strict: '--strict',
+  // The incremental and alert flags follow objects as they are read one by one; an Athena query has none.
+  follow: '--follow',
+  poll: '--poll',
+  state: '--state',
+  exitCode: '--exit-code',
+  minCount: '--min-count',
 };
 
 const ATHENA_ONLY_FLAGS: Record<string, string> = {

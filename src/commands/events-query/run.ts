@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js';
 import { checkEntityName, checkQueryName, type NameCheck } from '../../core/catalog.js';
+import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../errors.js';
 import type { AthenaEventsQuery } from '../../events/athena/run-query.js';
 import { compileFilter, type EventFilter } from '../../events/filter.js';
@@ -80,10 +81,38 @@ export function resolveQuery(
       ? resolveBucket(opts, ctx).bucket
       : undefined;
   const format: OutputFormat = opts.output ?? (stdoutIsTty ? 'table' : 'ndjson');
+  const minCount =
+    positiveInt('--min-count', opts.minCount, Number.MAX_SAFE_INTEGER) ?? (opts.exitCode ? 1 : undefined);
+  if (opts.follow && minCount !== undefined)
+    throw new UsageError(
+      '--exit-code and --min-count need a run that ends: not with --follow.',
+      'Run them from cron with --state instead.',
+    );
+  if (opts.inspect && (opts.follow || opts.state !== undefined))
+    throw new UsageError('--inspect shows the objects once: not with --follow or --state.');
+  if (opts.follow && opts.count)
+    throw new UsageError(
+      '--count prints its totals at the end: not with --follow.',
+      'Use --state from cron.',
+    );
+  if (opts.poll !== undefined && !opts.follow) throw new UsageError('--poll goes with --follow.');
+  let pollMs = 30_000;
+  if (opts.poll !== undefined) {
+    try {
+      pollMs = parseDuration(opts.poll);
+    } catch (err) {
+      throw new UsageError(`Invalid --poll: ${(err as Error).message}`);
+    }
+    if (pollMs < 1000) throw new UsageError('--poll must be at least 1s.');
+  }
+  if (opts.state !== undefined && opts.state.trim() === '')
+    throw new UsageError('--state needs a file path.');
   return {
     filter,
     bucket,
     format,
+    minCount,
+    follow: opts.follow ? { pollMs } : undefined,
     limit: positiveInt('--limit', opts.limit, Number.MAX_SAFE_INTEGER),
     concurrency: positiveInt('--concurrency', opts.concurrency, 256) ?? 16,
     maxRecordBytes: positiveInt('--max-record-bytes', opts.maxRecordBytes, MAX_RECORD_CAP),
@@ -116,6 +145,9 @@ export function parse(flags: EventsQueryFlags, ctx: Context): EventsQuery | Athe
     strict: flags.strict === true,
     csvRaw: flags.csvRaw === true,
     maxRecordBytes: q.maxRecordBytes,
+    statePath: flags.state,
+    follow: q.follow,
+    minCount: q.minCount,
   };
 }
 

@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CliError } from '../errors.js';
+import { EventCounter } from './count.js';
+import type { EventFilter } from './filter.js';
+import { mergeIncomplete, type ReadStats } from './reader.js';
+
+/*
+ * A full read of a local copy on several cores: each worker thread runs the same pipeline (list → prune →
+ * decode → scan → normalize → filter → count or format) over every n-th object of the same listing. Counts
+ * are merged; ndjson text comes back in chunks the main thread writes to stdout, with back-pressure (a
+ * worker waits once a few of its chunks are not yet written). The same code reads, so the answers are
+ * exactly the single-threaded ones; only the order of objects differs, as it does between runs anyway.
+ */
+
+/** What a worker needs: plain data (it compiles the filter itself). */
+export interface ReadTask {
+  mode: 'count' | 'ndjson';
+  dir: string;
+  prefix: string | undefined;
+  needStat: boolean;
+  filter: EventFilter;
+  concurrency: number;
+  maxRecordBytes: number | undefined;
+  redact: boolean;
+  part: number;
+  parts: number;
+}
+
+export interface WorkerResult {
+  stats: ReadStats;
+  groups: { entity: string | null; query: string; count: number }[];
+}
+
+/** Messages from a worker. */
+export type WorkerMessage =
+  | { progress: ReadStats }
+  | { chunk: string }
+  | { done: WorkerResult }
+  | { error: { message: string; hint?: string | undefined } };
+
+const WORKER = new URL('./read-worker.js', import.meta.url);
+
+/**
+ * How many workers a full read would use here: 0 (read on the main thread) on a single core, or when the
+ * worker's compiled module is not there (the sources run under a TypeScript loader, as in unit tests).
+ */
+export function readWorkers(): number {
+  if (!existsSync(fileURLToPath(WORKER))) return 0;
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(cores, 4);
+}
+
+function zeroStats(): ReadStats {
+  return {
+    listed: 0,
+    pruned: 0,
+    read: 0,
+    bytes: 0,
+    scanned: 0,
+    matched: 0,
+    unparseable: 0,
+    samples: [],
+    limitReached: false,
+    incomplete: [],
+    notes: [],
+  };
+}
+
+export async function parallelRead(
+  task: Omit<ReadTask, 'part' | 'parts'>,
+  parts: number,
+  opts: {
+    signal: AbortSignal;
+    onStats?: (s: ReadStats) => void;
+    /** ndjson: writes a chunk of complete lines; a promise when the output is full (back-pressure). */
+    write?: (text: string) => Promise<void> | undefined;
+  },
+): Promise<{ stats: ReadStats; counter: EventCounter }> {
+  const url = WORKER;
+  const workers = Array.from(
+    { length: parts },
+    (_, part) =>
+      new Worker(url, {
+        // The objects in flight are shared out, so memory stays that of one reader.
+        workerData: {
+          ...task,
+          concurrency: Math.max(2, Math.ceil(task.concurrency / parts)),
+          part,
+          parts,
+        } satisfies ReadTask,
+        // A small young generation: records die young, and each worker's heap counts towards peak RSS.
+        resourceLimits: { maxYoungGenerationSizeMb: 8 },
+      }),
+  );
+  const stop = () => {
+    for (const w of workers) void w.terminate();
+  };
+  opts.signal.addEventListener('abort', stop, { once: true });
+  const live: (ReadStats | undefined)[] = [];
+  const sum = (): ReadStats => {
+    const t = zeroStats();
+    for (const s of live) {
+      if (!s) continue;
+      // Every worker lists everything: listed and pruned are the same in each.
+      t.listed = Math.max(t.listed, s.listed);
+      t.pruned = Math.max(t.pruned, s.pruned);
+      t.read += s.read;
+      t.bytes += s.bytes;
+      t.scanned += s.scanned;
+      t.matched += s.matched;
+      t.unparseable += s.unparseable;
+      for (const x of s.samples) if (t.samples.length < 5) t.samples.push(x);
+      mergeIncomplete(t, s);
+    }
+    return t;
+  };
+  try {
+    const results = await Promise.all(
+      workers.map(
+        (w, i) =>
+          new Promise<WorkerResult>((resolve, reject) => {
+            w.on('message', (m: WorkerMessage) => {
+              if ('chunk' in m) {
+                const wait = opts.write?.(m.chunk);
+                // The ack tells the worker its chunk is written and it may send more.
+                if (wait) void wait.then(() => w.postMessage('ack'));
+                else w.postMessage('ack');
+              } else if ('progress' in m) {
+                live[i] = m.progress;
+                opts.onStats?.(sum());
+              } else if ('done' in m) resolve(m.done);
+              else reject(new CliError(m.error.message, m.error.hint ? { hint: m.error.hint } : {}));
+            });
+            w.on('error', reject);
+            w.on('exit', (code) => {
+              if (opts.signal.aborted) resolve({ stats: sum(), groups: [] });
+              else reject(new Error(`reader thread exited with code ${code}`));
+            });
+          }),
+      ),
+    );
+    results.forEach((r, i) => {
+      live[i] = r.stats;
+    });
+    const counter = new EventCounter();
+    for (const r of results) for (const g of r.groups) counter.add(g.entity ?? undefined, g.query, g.count);
+    return { stats: sum(), counter };
+  } finally {
+    opts.signal.removeEventListener('abort', stop);
+    stop();
+  }
+}

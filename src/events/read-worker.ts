@@ -1,0 +1,101 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { Chalk } from 'chalk';
+import { EventCounter } from './count.js';
+import { compileFilter } from './filter.js';
+import { create as ndjson } from './formats/ndjson.js';
+import type { ReadTask, WorkerMessage, WorkerResult } from './parallel-read.js';
+import { type MatchSink, type ReadStats, readEvents } from './reader.js';
+import { dirSource } from './sources/dir.js';
+
+/** ndjson text is sent in chunks of about this many characters. */
+const CHUNK = 256 * 1024;
+/** Chunks sent and not yet written before the worker waits (back-pressure from stdout). */
+const IN_FLIGHT = 4;
+
+const post = (m: WorkerMessage) => parentPort?.postMessage(m);
+
+/** One worker of parallelRead: reads every `parts`-th readable object of the listing, from `part`. */
+async function main(task: ReadTask): Promise<WorkerResult> {
+  const { source } = await dirSource(task.dir, task.prefix, task.needStat);
+  const counter = new EventCounter();
+  let n = 0;
+  let stats: ReadStats | undefined;
+  const timer = setInterval(() => {
+    if (stats) post({ progress: stats });
+  }, 200);
+
+  let text = '';
+  let inFlight = 0;
+  // Every object being read waits on the same gate while too many chunks are unwritten.
+  let gate: { promise: Promise<void>; open: () => void } | undefined;
+  parentPort?.on('message', () => {
+    inFlight--;
+    if (gate && inFlight < IN_FLIGHT) {
+      gate.open();
+      gate = undefined;
+    }
+  });
+  const send = () => {
+    if (text === '') return;
+    post({ chunk: text });
+    text = '';
+    inFlight++;
+  };
+  const format = ndjson({ color: new Chalk({ level: 0 }), columns: undefined });
+  const sink: MatchSink =
+    task.mode === 'count'
+      ? {
+          wantsEvents: false,
+          add: (facts) => counter.add(facts.entity, facts.query),
+          flush: () => undefined,
+        }
+      : {
+          wantsEvents: true,
+          add: (_facts, e) => {
+            if (e) text += format.event(e, 0);
+          },
+          flush: () => {
+            if (text.length >= CHUNK) send();
+            if (inFlight < IN_FLIGHT) return undefined;
+            if (!gate) {
+              let open: () => void = () => {};
+              const promise = new Promise<void>((resolve) => {
+                open = resolve;
+              });
+              gate = { promise, open };
+            }
+            return gate.promise;
+          },
+        };
+  try {
+    const result = await readEvents(source, {
+      filter: compileFilter(task.filter),
+      window: { sinceMs: task.filter.sinceMs, untilMs: task.filter.untilMs },
+      concurrency: task.concurrency,
+      limit: undefined,
+      redact: task.redact,
+      strict: false,
+      ...(task.maxRecordBytes === undefined ? {} : { maxRecordBytes: task.maxRecordBytes }),
+      sink,
+      select: () => n++ % task.parts === task.part,
+      onStart: (s) => {
+        stats = s;
+      },
+    });
+    send();
+    return { stats: result, groups: counter.raw() };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+main(workerData as ReadTask).then(
+  (done) => post({ done }),
+  (err: unknown) =>
+    post({
+      error: {
+        message: err instanceof Error ? err.message : String(err),
+        hint: (err as { hint?: string }).hint,
+      },
+    }),
+);
