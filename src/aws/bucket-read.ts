@@ -150,6 +150,7 @@ export async function getBucketPolicyText(
   return out?.Policy;
 }
 
+/** The default-encryption rules (GetBucketEncryption); undefined when the bucket has no configuration. */
 export async function getBucketEncryption(
   s3: S3Client,
   bucket: string,
@@ -253,20 +254,6 @@ export async function newestObject(
     }
   }
   return newest ? { ...newest, count } : undefined;
-}
-
-/** The default-encryption rules (GetBucketEncryption); undefined when the bucket has no configuration. */
-export async function getBucketEncryptionRules(
-  s3: S3Client,
-  bucket: string,
-  owner?: string,
-): Promise<BucketEncryptionRule[] | undefined> {
-  const out = await absentOn(
-    'no-encryption-configuration',
-    { operation: 'GetBucketEncryption', action: 's3:GetEncryptionConfiguration', resource: bucket },
-    () => s3.send(new GetBucketEncryptionCommand({ Bucket: bucket, ...ownerParam(owner) })),
-  );
-  return out?.ServerSideEncryptionConfiguration?.Rules;
 }
 
 export interface ObjectCount {

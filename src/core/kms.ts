@@ -1,12 +1,6 @@
 import { generateKmsStatement, KMS_SID } from './kms-judge.js';
 import type { PolicyDocument, VendorPrincipals } from './policy.js';
-import {
-  mergeOwnedStatements,
-  type PolicyKind,
-  type PolicyMerge,
-  parsePolicy,
-  removeOwnedStatements,
-} from './policy-merge.js';
+import { mergeOwnedStatements, type PolicyKind, type PolicyMerge, parsePolicy } from './policy-merge.js';
 
 /** The KMS judge and statement generator, and (here) merging our statement into a key policy. */
 export * from './kms-judge.js';
@@ -45,16 +39,4 @@ export function mergeKeyPolicy(
       version: (v) => v ?? KEY_POLICY_VERSION,
     },
   );
-}
-
-/** For `revoke --key-policy`: removes our statement (by Sid) and nothing else. */
-export function removeKmsStatement(currentText: string): PolicyMerge {
-  const removed = removeOwnedStatements(parseKeyPolicy(currentText), currentText, [KMS_SID]);
-  if (removed.change !== 'none' && removed.merged.Statement.length === 0) {
-    // KMS refuses a policy without statements; only a hand-made key policy holding nothing but ours gets here.
-    removed.notes.push(
-      `The key policy held only statement "${KMS_SID}"; KMS refuses an empty key policy, so the key's owners must write a new one.`,
-    );
-  }
-  return removed;
 }

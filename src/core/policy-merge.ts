@@ -232,26 +232,3 @@ function finish(
   if (versionChanged) notes.push(`Version ${JSON.stringify(current.Version)} becomes "${version}".`);
   return { change: 'update', current, merged, text: policyText(merged), diff, notes };
 }
-
-/**
- * The counterpart of mergeOwnedStatements for taking our grant back: removes the statements with the given
- * Sids and nothing else; the Version is kept as stored. No such statement → change "none".
- */
-export function removeOwnedStatements(
-  current: PolicyDocument,
-  currentText: string,
-  sids: readonly string[],
-): PolicyMerge {
-  const statements: PolicyStatement[] = [];
-  const diff: PolicyDiffEntry[] = [];
-  for (const st of current.Statement) {
-    const ours = st.Sid !== undefined && sids.includes(st.Sid);
-    if (ours) {
-      diff.push({ op: '-', sid: st.Sid, owner: 'prophecy', summary: describeStatement(st), changes: [] });
-      continue;
-    }
-    statements.push(st);
-    diff.push({ op: '=', sid: st.Sid, owner: 'customer', summary: describeStatement(st), changes: [] });
-  }
-  return finish(current, currentText, statements, diff, [], effectiveVersion(current));
-}

@@ -7,7 +7,7 @@ import { ExitCode } from '../errors.js';
 import { terminalColumns } from '../ui/table.js';
 import { loadFormat } from './formats/index.js';
 import { colorFor, countSink, eventSink, OutputWriter } from './output.js';
-import { mergeIncomplete, type ReadStats, readEvents } from './reader.js';
+import { emptyStats, mergeIncomplete, type ReadStats, readEvents } from './reader.js';
 import { openSource } from './sources/index.js';
 import { DeliveryState, loadState, saveState, tagOf } from './state.js';
 import { type EventsQuery, endOfRun, startProgress, summaryLine } from './summary.js';
@@ -34,22 +34,6 @@ export function scopeOf(q: Pick<EventsQuery, 'source' | 'filter'>): string {
   if (f.user !== undefined) parts.push(`user=${f.user}`);
   if (f.failedOnly) parts.push('failed');
   return parts.join(' ');
-}
-
-function emptyStats(): ReadStats {
-  return {
-    listed: 0,
-    pruned: 0,
-    read: 0,
-    bytes: 0,
-    scanned: 0,
-    matched: 0,
-    unparseable: 0,
-    samples: [],
-    limitReached: false,
-    incomplete: [],
-    notes: [],
-  };
 }
 
 function addStats(total: ReadStats, r: ReadStats): void {

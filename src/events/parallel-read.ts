@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { CliError } from '../errors.js';
 import { EventCounter } from './count.js';
 import type { EventFilter } from './filter.js';
-import { mergeIncomplete, type ReadStats } from './reader.js';
+import { emptyStats, mergeIncomplete, type ReadStats } from './reader.js';
 
 /*
  * A full read of a local copy on several cores: each worker thread runs the same pipeline (list → prune →
@@ -53,22 +53,6 @@ export function readWorkers(): number {
   return cores < 2 ? 0 : Math.min(cores, 4);
 }
 
-function zeroStats(): ReadStats {
-  return {
-    listed: 0,
-    pruned: 0,
-    read: 0,
-    bytes: 0,
-    scanned: 0,
-    matched: 0,
-    unparseable: 0,
-    samples: [],
-    limitReached: false,
-    incomplete: [],
-    notes: [],
-  };
-}
-
 export async function parallelRead(
   task: Omit<ReadTask, 'part' | 'parts'>,
   parts: number,
@@ -101,7 +85,7 @@ export async function parallelRead(
   opts.signal.addEventListener('abort', stop, { once: true });
   const live: (ReadStats | undefined)[] = [];
   const sum = (): ReadStats => {
-    const t = zeroStats();
+    const t = emptyStats();
     for (const s of live) {
       if (!s) continue;
       // Every worker lists everything: listed and pruned are the same in each.

@@ -72,6 +72,23 @@ export interface ReadOptions {
 
 const MAX_SAMPLES = 5;
 
+/** Counters before anything was read (also the start of a total over rounds or worker threads). */
+export function emptyStats(): ReadStats {
+  return {
+    listed: 0,
+    pruned: 0,
+    read: 0,
+    bytes: 0,
+    scanned: 0,
+    matched: 0,
+    unparseable: 0,
+    samples: [],
+    limitReached: false,
+    incomplete: [],
+    notes: [],
+  };
+}
+
 /**
  * Adds one read's incomplete objects and notes to a total (rounds of --follow, worker threads): each once,
  * since every worker lists everything and so reports a listing gap or a pruning note of its own.
@@ -102,19 +119,7 @@ const count = (n: number) => n.toLocaleString('en-US');
  * layout (key dates, a local copy's mtimes) is confirmed on sampled objects first (see confirmPruning).
  */
 export async function readEvents(source: ObjectSource, opts: ReadOptions): Promise<ReadStats> {
-  const stats: ReadStats = {
-    listed: 0,
-    pruned: 0,
-    read: 0,
-    bytes: 0,
-    scanned: 0,
-    matched: 0,
-    unparseable: 0,
-    samples: [],
-    limitReached: false,
-    incomplete: [],
-    notes: [],
-  };
+  const stats = emptyStats();
   opts.onStart?.(stats);
   const ctl = new AbortController();
   const signal = ctl.signal;

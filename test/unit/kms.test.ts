@@ -7,7 +7,6 @@ import {
   KMS_SID,
   keyToDescribe,
   mergeKeyPolicy,
-  removeKmsStatement,
   renderKmsStatement,
 } from '../../src/core/kms.js';
 import { DEFAULT_PRINCIPALS, objectsArn } from '../../src/core/policy.js';
@@ -280,7 +279,7 @@ describe('judgeEncryption', () => {
   });
 });
 
-describe('mergeKeyPolicy / removeKmsStatement', () => {
+describe('mergeKeyPolicy', () => {
   it('appends our statement and keeps the owner statements and the document fields', () => {
     const m = mergeKeyPolicy(keyPolicy(), DEFAULT_PRINCIPALS, REGION);
     expect(m.change).toBe('update');
@@ -332,25 +331,5 @@ describe('mergeKeyPolicy / removeKmsStatement', () => {
     expect(() => mergeKeyPolicy('{nope', DEFAULT_PRINCIPALS, REGION)).toThrow(
       /KMS key has a key policy that setup cannot read/,
     );
-  });
-
-  it('removal takes out only our Sid; without it nothing changes', () => {
-    const other = {
-      Sid: 'Auditors',
-      Effect: 'Allow',
-      Principal: { AWS: 'arn:aws:iam::111122223333:role/A' },
-      Action: 'kms:Decrypt',
-      Resource: '*',
-    };
-    const r = removeKmsStatement(keyPolicy(ours, other));
-    expect(r.change).toBe('update');
-    expect(r.merged.Statement).toEqual([ownerRoot, other]);
-    expect(r.merged.Version).toBe('2012-10-17');
-    expect(removeKmsStatement(r.text).change).toBe('none');
-  });
-
-  it('removal of the only statement says the key owners must write a new policy', () => {
-    const r = removeKmsStatement(JSON.stringify({ Version: '2012-10-17', Statement: [ours] }));
-    expect(r.notes.join(' ')).toMatch(/KMS refuses an empty key policy/);
   });
 });

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { countObjects, getBucketEncryptionRules } from '../../../aws/bucket-read.js';
+import { countObjects, getBucketEncryption } from '../../../aws/bucket-read.js';
 import { type AwsFailure, isAwsFailure } from '../../../aws/errors.js';
 import { getKeyPolicy } from '../../../aws/kms.js';
 import type { Context } from '../../../context.js';
@@ -57,7 +57,7 @@ async function keyPolicy(state: RevokeState, s3: S3Client, owner: string): Promi
   });
   let rules: BucketEncryptionRule[] | undefined;
   try {
-    rules = await getBucketEncryptionRules(s3, bucket, owner);
+    rules = await getBucketEncryption(s3, bucket, owner);
   } catch (err) {
     if (!remove && tolerable(err)) return notChecked(`the default encryption of ${bucket}`, err);
     throw err;
