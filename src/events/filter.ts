@@ -1,4 +1,4 @@
-import type { EventFacts } from './event.js';
+import type { EventFacts } from '../core/event.js';
 import { type CompiledPrefilter, compilePrefilter } from './scan.js';
 
 /** The filters of `events query`, already validated (canonical names, bounds in epoch ms). */

@@ -1,6 +1,6 @@
 import { inferEntity } from '../core/catalog.js';
+import type { AuditEvent, EventFacts } from '../core/event.js';
 import { exceedsDepth } from './depth.js';
-import type { AuditEvent, EventFacts } from './event.js';
 import { redact } from './redact.js';
 import { parseEventTime } from './time.js';
 

@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
+import type { AuditEvent, EventFacts } from '../core/event.js';
 import type { ObjectRef } from '../core/objects.js';
 import { CliError } from '../errors.js';
 import { decodeText } from './decode.js';
 import { exceedsDepth, MAX_RECORD_DEPTH } from './depth.js';
-import type { AuditEvent, EventFacts } from './event.js';
 import type { CompiledFilter } from './filter.js';
 import {
   type PruneSide,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditEvent } from '../events/event.js';
+import type { AuditEvent } from '../core/event.js';
 
 /** One normalized audit event: a line of `events query --output ndjson`, an element of `--output json`. */
 export const auditEventSchema = z.object({

@@ -1,6 +1,6 @@
 import { createGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../src/events/event.js';
+import type { AuditEvent } from '../../src/core/event.js';
 import { compileFilter, NO_FILTER } from '../../src/events/filter.js';
 import { type ReadStats, readEvents } from '../../src/events/reader.js';
 import { isOverlong, LineSplitter, RecordScanner } from '../../src/events/scan.js';

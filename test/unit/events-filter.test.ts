@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { EventFacts } from '../../src/events/event.js';
+import type { EventFacts } from '../../src/core/event.js';
 import { compileFilter, type EventFilter, NO_FILTER } from '../../src/events/filter.js';
 import { readFacts } from '../../src/events/normalize.js';
 import { RecordScanner } from '../../src/events/scan.js';

@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../../src/core/event.js';
 import type { CountGroup } from '../../src/events/count.js';
-import type { AuditEvent } from '../../src/events/event.js';
 import { loadFormat, OUTPUT_FORMATS, type OutputFormat } from '../../src/events/formats/index.js';
 import { eventsCountDocumentSchema, eventsQueryDocumentSchema } from '../../src/schemas/events.js';
 

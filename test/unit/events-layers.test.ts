@@ -26,7 +26,7 @@ function imports(file: string): string[] {
  * and each other, never I/O, the AWS layer, the terminal or a command.
  */
 const PURE = [
-  'events/event.ts',
+  'core/event.ts',
   'events/normalize.ts',
   'events/filter.ts',
   'events/scan.ts',

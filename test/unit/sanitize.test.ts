@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { Chalk } from 'chalk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AuditEvent } from '../../src/core/event.js';
 import { csvFormulaSafe, terminalSafe } from '../../src/core/sanitize.js';
 import { CliError } from '../../src/errors.js';
-import type { AuditEvent } from '../../src/events/event.js';
 import { csvCell, csvRow, eventCsvRow } from '../../src/events/formats/csv.js';
 import { loadFormat } from '../../src/events/formats/index.js';
 import { renderInspect } from '../../src/events/inspect.js';

@@ -1,5 +1,5 @@
+import type { AuditEvent } from '../../core/event.js';
 import type { CountGroup } from '../count.js';
-import type { AuditEvent } from '../event.js';
 import { readFacts, toEvent } from '../normalize.js';
 import { RECORD_COLUMNS, SOURCE_COLUMN } from './sql.js';
 

@@ -1,5 +1,5 @@
+import type { AuditEvent } from '../../core/event.js';
 import { csvFormulaSafe } from '../../core/sanitize.js';
-import type { AuditEvent } from '../event.js';
 import type { FormatFactory } from './format.js';
 
 export const CSV_COLUMNS = [

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
+import type { AuditEvent } from '../../core/event.js';
 import type { EventsInspectDocument } from '../../schemas/events.js';
 import type { CountGroup } from '../count.js';
-import type { AuditEvent } from '../event.js';
 import type { IncompleteObject } from '../sources/source.js';
 
 /**

@@ -1,6 +1,6 @@
+import type { AuditEvent } from '../../core/event.js';
 import { terminalSafe } from '../../core/sanitize.js';
 import { fitWidths, formatRow, renderTable } from '../../ui/table.js';
-import type { AuditEvent } from '../event.js';
 import type { FormatFactory } from './format.js';
 
 /** `projectID=12 version=1.4.0 …`: the request parameters in one short line for the table. */
