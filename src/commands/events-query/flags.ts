@@ -56,9 +56,10 @@ export function eventsQueryCommand() {
     'region of the bucket (default from your AWS config)',
   ).addHelpText(
     'after',
-    `\nWith --engine athena the same filters run as one Athena SQL query on the table \`events athena create\` made\n(--dir, --prefix, --inspect, --concurrency, --max-record-bytes and --strict do not apply; see docs/athena.md).\nExit codes: 0 done (also when nothing matched, unless --exit-code/--min-count), 1 with --exit-code at least one
-event matched (--min-count n: at least n), 2 bad flags, unreadable source or state file, an incomplete answer (objects named), or with
---strict an unparseable record, 130 Ctrl-C, 143 SIGTERM (--follow/--state: after the last complete line, state saved).
+    `\nWith --engine athena the same filters run as one Athena SQL query on the table \`events athena create\` made\n(--dir, --prefix, --inspect, --concurrency, --max-record-bytes, --strict, --follow, --poll, --state,\n--exit-code and --min-count do not apply; see docs/athena.md).\nExit codes: 0 done (also when nothing matched, unless --exit-code/--min-count), 1 with --exit-code at least one
+event matched (--min-count n: at least n), 2 bad flags, unreadable source or state file, an
+incomplete answer (the objects are named), or with --strict an unparseable record, 130 Ctrl-C, 143 SIGTERM
+(--follow/--state: after the last complete line, state saved).
 
 --state delivers at least once per object: an object is emitted again if the run dies after writing its
 events but before saving the state; it is never skipped.\n${examples([
