@@ -63,12 +63,24 @@ export async function keyPolicyOf(endpoint: string, arn: string): Promise<{ Stat
 export async function vendorBucket(
   endpoint: string,
   tag: string,
-  extra: { encryption?: { SSEAlgorithm: 'AES256' | 'aws:kms'; KMSMasterKeyID?: string } } = {},
+  extra: {
+    encryption?: { SSEAlgorithm: 'AES256' | 'aws:kms'; KMSMasterKeyID?: string };
+    region?: string;
+  } = {},
 ): Promise<{ suffix: string; bucket: string; s3: S3Client }> {
   const suffix = uniqueSuffix(tag);
   const bucket = PREFIX + suffix;
-  const s3 = testS3(endpoint);
-  await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: 'BucketOwnerEnforced' }));
+  const region = extra.region ?? 'us-east-1';
+  const s3 = testS3(endpoint, region);
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: bucket,
+      ObjectOwnership: 'BucketOwnerEnforced',
+      ...(region === 'us-east-1'
+        ? {}
+        : { CreateBucketConfiguration: { LocationConstraint: region as 'eu-west-1' } }),
+    }),
+  );
   await s3.send(
     new PutPublicAccessBlockCommand({
       Bucket: bucket,

@@ -1,5 +1,4 @@
 import {
-  CreateBucketCommand,
   DeleteBucketPolicyCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
@@ -10,7 +9,8 @@ import {
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { generatePolicy, type PolicyStatement } from '../../src/core/policy.js';
 import { verifyResultSchema } from '../../src/schemas/verify.js';
-import { runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
+import { vendorBucket } from '../helpers/kms-buckets.js';
+import { runCli, uniqueSuffix } from '../helpers/run-cli.js';
 
 const endpoint = inject('motoEndpoint');
 const PREFIX = 'prophecy-customer-backend-events-';
@@ -20,32 +20,7 @@ async function createVendorBucket(
   tag: string,
   region = 'us-east-1',
 ): Promise<{ suffix: string; s3: S3Client }> {
-  const suffix = uniqueSuffix(tag);
-  const bucket = PREFIX + suffix;
-  const s3 = testS3(endpoint, region);
-  await s3.send(
-    new CreateBucketCommand({
-      Bucket: bucket,
-      ObjectOwnership: 'BucketOwnerEnforced',
-      ...(region === 'us-east-1'
-        ? {}
-        : { CreateBucketConfiguration: { LocationConstraint: region as 'eu-west-1' } }),
-    }),
-  );
-  await s3.send(
-    new PutPublicAccessBlockCommand({
-      Bucket: bucket,
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        IgnorePublicAcls: true,
-        BlockPublicPolicy: true,
-        RestrictPublicBuckets: true,
-      },
-    }),
-  );
-  await s3.send(
-    new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(generatePolicy(bucket)) }),
-  );
+  const { suffix, s3 } = await vendorBucket(endpoint, tag, { region });
   return { suffix, s3 };
 }
 
