@@ -672,19 +672,10 @@ export function isRevoked(policy: unknown, principals: VendorPrincipals, bucket:
 
 // ---- the JSON document (`revoke --dry-run --json`) -------------------------------------------------
 
-export interface RevokeStepJson {
-  id: RevokeStepId;
-  title: string;
-  target: string;
-  change: RevokeChange;
-  api: RevokeApi | null;
-  detail: string;
-  notes: string[];
-  before: (string | null)[];
-  after: (string | null)[];
-  removed: string[];
+/** A step as the JSON document carries it: everything but the policy text, with the diff's fields narrowed. */
+export type RevokeStepJson = Omit<RevokeStep, 'text' | 'diff'> & {
   diff: { op: '-' | '='; sid: string | null; owner: 'prophecy' | 'customer'; summary: string }[];
-}
+};
 
 export interface RevokePlanJson {
   bucket: string;
