@@ -8,24 +8,29 @@ export interface CountGroup {
 
 /** Counts per entity and query, sorted by entity, then by count (largest first), then query name. */
 export class EventCounter {
-  private readonly groups = new Map<string, CountGroup>();
+  // Entity, then query: two lookups of strings the reader already holds, no key built per event.
+  private readonly groups = new Map<string | undefined, Map<string, CountGroup>>();
   total = 0;
 
   add(entity: string | undefined, query: string, n = 1): void {
     this.total += n;
-    const k = `${entity ?? ''}\u0000${query}`;
-    const g = this.groups.get(k);
+    let byQuery = this.groups.get(entity);
+    if (byQuery === undefined) {
+      byQuery = new Map();
+      this.groups.set(entity, byQuery);
+    }
+    const g = byQuery.get(query);
     if (g) g.count += n;
-    else this.groups.set(k, { entity: entity ?? null, query, count: n });
+    else byQuery.set(query, { entity: entity ?? null, query, count: n });
   }
 
   /** The groups as they are (unsorted), e.g. to merge into another counter. */
   raw(): CountGroup[] {
-    return [...this.groups.values()];
+    return [...this.groups.values()].flatMap((m) => [...m.values()]);
   }
 
   sorted(): CountGroup[] {
-    return [...this.groups.values()].sort(
+    return this.raw().sort(
       (a, b) =>
         (a.entity ?? '\uffff').localeCompare(b.entity ?? '\uffff') ||
         b.count - a.count ||

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { WholeObject } from './sources/source.js';
 
 export type Encoding = 'gzip' | 'plain';
 
@@ -74,6 +75,32 @@ async function* gunzipped(source: Readable): AsyncGenerator<string> {
   }
 }
 
+/** The most text a whole object is inflated to in one step; a larger one is streamed instead. */
+const WHOLE_TEXT_MAX = 4 * 1024 * 1024;
+
+/**
+ * A whole object's text in one chunk. Inflating in one call skips a stream per object; an object that
+ * inflates past WHOLE_TEXT_MAX, or that gunzip refuses, is streamed as before, so the text delivered
+ * before corrupt data and the error itself are the streaming path's.
+ */
+function* wholeText(bytes: Buffer, onEncoding?: (e: Encoding) => void): Generator<string, boolean> {
+  if (bytes.length === 0) return true;
+  const gzip = isGzip(bytes);
+  onEncoding?.(gzip ? 'gzip' : 'plain');
+  if (!gzip) {
+    yield bytes.toString('utf8');
+    return true;
+  }
+  let text: string;
+  try {
+    text = gunzipSync(bytes, { maxOutputLength: WHOLE_TEXT_MAX }).toString('utf8');
+  } catch {
+    return false;
+  }
+  if (text) yield text;
+  return true;
+}
+
 /**
  * An object's bytes as UTF-8 text chunks, gunzipped when the content starts with the gzip magic bytes
  * (whatever the key or Content-Encoding claim; concatenated gzip members are read too). Streaming
@@ -83,6 +110,11 @@ export async function* decodeText(
   body: AsyncIterable<Uint8Array>,
   onEncoding?: (e: Encoding) => void,
 ): AsyncGenerator<string> {
+  if (body instanceof WholeObject) {
+    if (yield* wholeText(body.bytes, onEncoding)) return;
+    yield* gunzipped(Readable.from([body.bytes], { objectMode: false }));
+    return;
+  }
   // Node streams (files, SDK bodies) are peeked and piped directly: no extra layer per chunk.
   const source = body instanceof Readable ? body : Readable.from(body, { objectMode: false });
   try {

@@ -1,4 +1,5 @@
 import type { EventFacts } from '../core/event.js';
+import type { FactNeeds } from './line-facts.js';
 import { type CompiledPrefilter, compilePrefilter } from './scan.js';
 
 /** The filters of `events query`, already validated (canonical names, bounds in epoch ms). */
@@ -24,6 +25,8 @@ export const NO_FILTER: EventFilter = {
 export interface CompiledFilter extends CompiledPrefilter {
   /** OR within --entity, OR within --query, AND across flags; --since inclusive, --until exclusive. */
   matches(facts: EventFacts): boolean;
+  /** The facts `matches` looks at beyond entity and query (what a line-facts reader must fill in). */
+  needs: FactNeeds;
 }
 
 export function compileFilter(f: EventFilter): CompiledFilter {
@@ -32,6 +35,11 @@ export function compileFilter(f: EventFilter): CompiledFilter {
   const user = f.user?.toLowerCase();
   return {
     ...compilePrefilter(f),
+    needs: {
+      time: f.sinceMs !== undefined || f.untilMs !== undefined,
+      users: user !== undefined,
+      outcome: f.failedOnly,
+    },
     matches(e: EventFacts): boolean {
       if (queries.size > 0 && !queries.has(e.query.toLowerCase())) return false;
       if (entities.size > 0 && (e.entity === undefined || !entities.has(e.entity.toLowerCase())))

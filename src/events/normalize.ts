@@ -30,6 +30,14 @@ export function fieldRole(name: string): FieldRole | undefined {
   return ROLE_OF.get(name.toLowerCase())?.role;
 }
 
+/** A field's role and its rank among the role's aliases (0 preferred), matched case-insensitively. */
+export function roleOf(name: string): { role: FieldRole; rank: number } | undefined {
+  return ROLE_OF.get(name.toLowerCase());
+}
+
+/** Keys under which one JSON object may hold the array of events. */
+export const WRAPPER_KEYS = ['events', 'records', 'Records', 'data'] as const;
+
 export function isRecordObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -39,7 +47,7 @@ const IDENTIFIER = /^[A-Za-z_][\w.:/-]*$/;
 const GRAPHQL_OPERATION = /^\s*(?:query|mutation|subscription)\s+([A-Za-z_]\w*)/;
 const GRAPHQL_FIRST_FIELD = /^\s*(?:(?:query|mutation|subscription)\s*(?:\([^)]*\))?\s*)?\{\s*([A-Za-z_]\w*)/;
 
-function queryName(value: unknown): string | undefined {
+export function queryName(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const s = value.trim();
   if (s === '') return undefined;
@@ -47,7 +55,7 @@ function queryName(value: unknown): string | undefined {
   return GRAPHQL_OPERATION.exec(s)?.[1] ?? GRAPHQL_FIRST_FIELD.exec(s)?.[1];
 }
 
-function entityName(value: unknown): string | undefined {
+export function entityName(value: unknown): string | undefined {
   if (Array.isArray(value)) return entityName(value[0]);
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

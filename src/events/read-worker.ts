@@ -16,7 +16,7 @@ const post = (m: WorkerMessage) => parentPort?.postMessage(m);
 
 /** One worker of parallelRead: reads every `parts`-th readable object of the listing, from `part`. */
 async function main(task: ReadTask): Promise<WorkerResult> {
-  const { source } = await dirSource(task.dir, task.prefix, task.needStat);
+  const { source } = await dirSource(task.dir, task.prefix, task.needStat, true);
   const counter = new EventCounter();
   let n = 0;
   let stats: ReadStats | undefined;

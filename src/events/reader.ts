@@ -13,6 +13,7 @@ import {
   sideHolds,
   type TimeWindow,
 } from './key-dates.js';
+import { lineFacts } from './line-facts.js';
 import { readFacts, toEvent } from './normalize.js';
 import { RecordScanner } from './scan.js';
 import { type IncompleteObject, isReadable, type ObjectSource } from './sources/source.js';
@@ -159,6 +160,15 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
     await opts.onObjectDone(ref, { complete });
   }
 
+  const matched = (facts: EventFacts, event: AuditEvent | undefined) => {
+    stats.matched++;
+    sink.add(facts, event);
+    if (limit !== undefined && stats.matched >= limit) {
+      stats.limitReached = true;
+      ctl.abort();
+    }
+  };
+
   async function readObject(ref: ObjectRef): Promise<void> {
     const key = ref.key;
     const scanner = new RecordScanner(
@@ -171,12 +181,12 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
           if (!filter.matches(facts)) return;
           // Building and printing the event walk it recursively; only matches pay for this check.
           if (exceedsDepth(record)) return bad(key, line, `nested deeper than ${MAX_RECORD_DEPTH} levels`);
-          stats.matched++;
-          sink.add(facts, sink.wantsEvents ? toEvent(facts, record, { key, line }, opts) : undefined);
-          if (limit !== undefined && stats.matched >= limit) {
-            stats.limitReached = true;
-            ctl.abort();
-          }
+          matched(facts, sink.wantsEvents ? toEvent(facts, record, { key, line }, opts) : undefined);
+        },
+        facts(facts) {
+          stats.scanned++;
+          if (stats.limitReached || failure !== undefined) return;
+          if (filter.matches(facts)) matched(facts, undefined);
         },
         skipped(n) {
           stats.scanned += n;
@@ -186,7 +196,11 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
         },
       },
       filter.prefilters ? filter : undefined,
-      opts.maxRecordBytes === undefined ? {} : { maxRecordChars: opts.maxRecordBytes },
+      {
+        ...(opts.maxRecordBytes === undefined ? {} : { maxRecordChars: opts.maxRecordBytes }),
+        // A count needs only the facts: read them from the text without building each record.
+        ...(sink.wantsEvents ? {} : { lineFacts: (line: string) => lineFacts(line, filter.needs) }),
+      },
     );
     // The version being read: the listing's ETag, or what the first GetObject (or stat) says.
     let etag = ref.etag;

@@ -1,5 +1,6 @@
 import { queriesOfEntity } from '../core/catalog.js';
-import { FIELD_ALIASES, isRecordObject } from './normalize.js';
+import type { EventFacts } from '../core/event.js';
+import { FIELD_ALIASES, isRecordObject, WRAPPER_KEYS } from './normalize.js';
 
 /*
  * Text to records: lines are cut out of streamed text, a raw-line pre-filter rules out lines that cannot
@@ -91,9 +92,6 @@ export class LineSplitter {
   }
 }
 
-/** Keys under which one JSON object may hold the array of events. */
-export const WRAPPER_KEYS = ['events', 'records', 'Records', 'data'] as const;
-
 const QUERY_KEYS = new Set(FIELD_ALIASES.query.map((k) => k.toLowerCase()));
 
 /** The key holding the events when `value` is a wrapper object ({"events": [...]}), else undefined. */
@@ -131,6 +129,11 @@ export function recordsOf(value: unknown): { records: unknown[]; via: string | u
 export interface ScanCallbacks {
   /** A record to look at; `line` is its line (JSON Lines) or 1-based position in the document's array. */
   record(record: unknown, line: number): void;
+  /**
+   * A JSON Lines record read by `ScanLimits.lineFacts` instead of being parsed: its facts (all but params),
+   * exactly as readFacts gives them for the parsed record, which is known to be within the depth limit.
+   */
+  facts?(facts: EventFacts, line: number): void;
   /** Lines the pre-filter ruled out: counted as scanned, never parsed. */
   skipped(count: number): void;
   /** A line that is not JSON, or a value that is not an object. */
@@ -243,6 +246,11 @@ export const DEFAULT_MAX_RECORD = 16 * 1024 * 1024;
 
 export interface ScanLimits {
   /**
+   * Reads a line's facts without parsing it (line-facts.ts), or undefined to parse it as usual. Only for
+   * readers that need no more than the facts (a count), since the record itself is never built.
+   */
+  lineFacts?: (line: string) => EventFacts | undefined;
+  /**
    * The longest record kept, in characters of decoded text (≈ bytes for JSON's mostly-ASCII text). A
    * pretty-printed document must be parsed whole, so for that shape the cap applies to the document.
    */
@@ -267,6 +275,7 @@ export class RecordScanner {
   private started = false;
   private fast: RegExp | undefined;
   private readonly mayMatch: ((line: string) => boolean) | undefined;
+  private readonly lineFacts: ((line: string) => EventFacts | undefined) | undefined;
   shape: Shape = 'empty';
 
   constructor(
@@ -275,6 +284,7 @@ export class RecordScanner {
     limits: ScanLimits = {},
   ) {
     this.mayMatch = prefilter?.mayMatch;
+    this.lineFacts = cb.facts ? limits.lineFacts : undefined;
     this.max = limits.maxRecordChars ?? DEFAULT_MAX_RECORD;
     this.splitter = new LineSplitter(this.max);
   }
@@ -462,6 +472,13 @@ export class RecordScanner {
       // Only whitespace is not a record; anything else counts as scanned.
       if (line.trim() !== '') this.cb.skipped(1);
       return;
+    }
+    if (this.lineFacts !== undefined) {
+      const facts = this.lineFacts(line);
+      if (facts !== undefined) {
+        this.cb.facts?.(facts, n);
+        return;
+      }
     }
     let value: unknown;
     try {

@@ -1,9 +1,19 @@
-import { createReadStream, type Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import {
+  closeSync,
+  createReadStream,
+  type Dirent,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ObjectRef } from '../../core/objects.js';
 import { CliError, UsageError } from '../../errors.js';
-import type { IncompleteObject, OpenedSource, OpenOptions } from './source.js';
+import { type IncompleteObject, type OpenedSource, type OpenOptions, WholeObject } from './source.js';
 
 /**
  * `--dir`: a local copy (`aws s3 sync` mirror or a sent export) read as if it were the bucket. Files are
@@ -13,6 +23,11 @@ export async function dirSource(
   dir: string,
   prefix: string | undefined,
   needStat: boolean,
+  /**
+   * Read small files with blocking calls: for a worker thread, where nothing else waits on its event
+   * loop and a promise round trip per open, stat, read and close cost more than the calls themselves.
+   */
+  blocking = false,
 ): Promise<OpenedSource> {
   const root = resolve(dir);
   const st = await stat(root).catch(() => undefined);
@@ -23,8 +38,9 @@ export async function dirSource(
     );
   return {
     source: {
-      list: (signal, onGap) => listLocalObjects(root, prefix, signal, needStat, onGap),
-      open: (key, _signal, opts) => openLocalObject(root, key, opts),
+      list: (signal, onGap) => listLocalObjects(root, prefix, signal, needStat, onGap, blocking),
+      open: (key, _signal, opts) =>
+        blocking ? openLocalObjectBlocking(root, key, opts) : openLocalObject(root, key, opts),
       objectFailure: fileFailure,
       timesAreUploads: false,
     },
@@ -45,11 +61,16 @@ export async function* listLocalObjects(
   needStat = true,
   /** Told each folder below `root` that cannot be read; without it, such a folder fails the listing. */
   onGap?: (gap: IncompleteObject) => void,
+  /** Blocking calls (see dirSource). */
+  blocking = false,
 ): AsyncGenerator<ObjectRef> {
+  const statOf = (path: string) => (blocking ? statSync(path) : stat(path));
   async function* walk(dir: string): AsyncGenerator<ObjectRef> {
     let dirents: Dirent[];
     try {
-      dirents = await readdir(dir, { withFileTypes: true });
+      dirents = blocking
+        ? readdirSync(dir, { withFileTypes: true })
+        : await readdir(dir, { withFileTypes: true });
     } catch (err) {
       const reason = fileFailure(err);
       if (reason === undefined) throw err;
@@ -79,14 +100,22 @@ export async function* listLocalObjects(
       }
       if (prefix && !key.startsWith(prefix)) continue;
       // A link to a file is read; a link to a folder is not followed (it could loop).
-      if (e.isLink && !(await stat(path).catch(() => undefined))?.isFile()) continue;
+      if (
+        e.isLink &&
+        !(
+          await Promise.resolve()
+            .then(() => statOf(path))
+            .catch(() => undefined)
+        )?.isFile()
+      )
+        continue;
       if (!needStat) {
         yield { key, size: Number.NaN, lastModifiedMs: undefined };
         continue;
       }
-      let st: Awaited<ReturnType<typeof stat>>;
+      let st: Stats;
       try {
-        st = await stat(path);
+        st = await statOf(path);
       } catch (err) {
         // Gone since the folder was read: as if never listed. Anything else: listed, and opening it
         // reports why it cannot be read.
@@ -101,10 +130,13 @@ export async function* listLocalObjects(
   yield* walk(root);
 }
 
+/** Files up to this size are read whole (see WholeObject); larger ones stream. */
+export const WHOLE_FILE_MAX = 256 * 1024;
+
 /**
- * A file's bytes; the reader stops pulling (and the stream is destroyed) when it is aborted. With
- * `onETag` or `ifMatch` the file is stat'ed first: its "ETag" is its size and mtime, and a file whose
- * size or mtime changed since that version fails with ECHANGED.
+ * A file's bytes: small files whole, larger ones as a stream the reader stops pulling (and destroys) when
+ * it is aborted. The "ETag" told to `onETag` is the size and mtime of the opened file, and a file whose
+ * size or mtime differ from `ifMatch` fails with ECHANGED.
  */
 export async function openLocalObject(
   root: string,
@@ -112,24 +144,55 @@ export async function openLocalObject(
   opts: OpenOptions = {},
 ): Promise<AsyncIterable<Uint8Array>> {
   const path = join(root, ...key.split('/'));
-  if (opts.onETag || opts.ifMatch) {
-    const st = await stat(path);
-    const etag = `${st.size}-${st.mtimeMs}`;
-    if (opts.ifMatch !== undefined && opts.ifMatch !== etag) {
-      throw Object.assign(new Error(`${key} changed since it was first read`), { code: 'ECHANGED' });
-    }
-    opts.onETag?.(etag);
-  }
-  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
   // Opening errors (ENOENT, EACCES) surface here rather than from the first read.
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => {
-      stream.off('error', reject);
-      resolve();
-    });
-    stream.once('error', reject);
-  });
-  return stream;
+  const fh = await open(path, 'r');
+  try {
+    const st = await fh.stat();
+    checkVersion(key, st, opts);
+    if (st.isFile() && st.size <= WHOLE_FILE_MAX) {
+      const bytes = await fh.readFile();
+      await fh.close();
+      return new WholeObject(bytes);
+    }
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw err;
+  }
+  // The stream owns the handle from here and closes it when it ends or is destroyed.
+  return fh.createReadStream({ highWaterMark: 64 * 1024 });
+}
+
+/** openLocalObject with blocking calls for a small file (see dirSource's `blocking`). */
+export function openLocalObjectBlocking(
+  root: string,
+  key: string,
+  opts: OpenOptions = {},
+): AsyncIterable<Uint8Array> {
+  const path = join(root, ...key.split('/'));
+  const fd = openSync(path, 'r');
+  let bytes: Buffer;
+  try {
+    const st = fstatSync(fd);
+    checkVersion(key, st, opts);
+    if (!st.isFile() || st.size > WHOLE_FILE_MAX)
+      return createReadStream('', { fd, highWaterMark: 64 * 1024 });
+    bytes = readFileSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  closeSync(fd);
+  return new WholeObject(bytes);
+}
+
+/** Tells `onETag` the file's version (size and mtime) and fails with ECHANGED when it is not `ifMatch`. */
+function checkVersion(key: string, st: Stats, opts: OpenOptions): void {
+  if (!opts.onETag && !opts.ifMatch) return;
+  const etag = `${st.size}-${st.mtimeMs}`;
+  if (opts.ifMatch !== undefined && opts.ifMatch !== etag) {
+    throw Object.assign(new Error(`${key} changed since it was first read`), { code: 'ECHANGED' });
+  }
+  opts.onETag?.(etag);
 }
 
 const FILE_REASONS: Record<string, string> = {
