@@ -100,14 +100,14 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
 }
 
 /**
- * Worker threads for a full read of a local copy (0: read on the main thread): --count, and --output ndjson
- * without --query/--entity/--user (with them the raw-line pre-filter already skips most of the work). Not
- * with --strict or --limit, which stop at the first bad record or n-th match. PROPHECY_AUDIT_WORKERS
- * overrides the number (0 turns them off).
+ * Worker threads for a full read of a local copy (0: read on the main thread): --count and --output ndjson
+ * (with or without filters: even when the raw-line pre-filter skips most records, every byte is still
+ * inflated and searched). Not with --strict or --limit, which stop at the first bad record or n-th match.
+ * PROPHECY_AUDIT_WORKERS overrides the number (0 turns them off).
  */
 function parallelReadWorkers(ctx: Pick<Context, 'env'>, q: EventsQuery): number {
   if (q.source.kind !== 'dir' || q.strict || q.limit !== undefined) return 0;
-  const fits = q.mode === 'count' || (q.mode === 'events' && q.format === 'ndjson' && !q.compiled.prefilters);
+  const fits = q.mode === 'count' || (q.mode === 'events' && q.format === 'ndjson');
   if (!fits) return 0;
   const auto = readWorkers();
   const env = ctx.env.PROPHECY_AUDIT_WORKERS;

@@ -87,6 +87,13 @@ export function redactPairs(text: string): string {
   );
 }
 
+/** An own property even for the key `__proto__` (a plain assignment would set the prototype instead). */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 /** Strings that may hold JSON: an object, an array, or a JSON string literal (double encoding). */
 function mayBeJson(value: string): boolean {
   const c = value.trimStart()[0];
@@ -100,13 +107,33 @@ function mayBeJson(value: string): boolean {
  */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > REDACT_MAX_DEPTH) return MASK;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = isSecretName(k) && v !== null && v !== '' ? MASK : redact(v, depth + 1);
+  // Copy on write: a value with nothing to mask comes back as it is (most records), so nothing is
+  // allocated for it and a JSON string inside it needs no re-encoding to compare.
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const r = redact(v, depth + 1);
+      if (out === undefined && r !== v) out = value.slice(0, i);
+      out?.push(r);
     }
-    return out;
+    return out ?? value;
+  }
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    const keys = Object.keys(record);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      const v = record[k];
+      const r = isSecretName(k) && v !== null && v !== '' ? MASK : redact(v, depth + 1);
+      if (out === undefined && r !== v) {
+        out = {};
+        for (const earlier of keys.slice(0, i)) setOwn(out, earlier, record[earlier]);
+      }
+      if (out !== undefined) setOwn(out, k, r);
+    }
+    return out ?? value;
   }
   if (typeof value === 'string') {
     if (mayBeJson(value)) {
