@@ -101,7 +101,7 @@ const lineCount = (file) => {
   return n;
 };
 
-/** @type {{setting: string, objects: number, events: number, row: string, wall: number, rssMb: number, matches: string, work?: string}[]} */
+/** @type {{setting: string, objects: number, events: number, row: string, wall: number, rssMb: number, matches: string, work?: string, also?: string}[]} */
 const rows = [];
 
 /**
@@ -111,8 +111,9 @@ const rows = [];
  * @param {{wall: number, rssMb: number}} t
  * @param {string} matches
  * @param {string | undefined} [work]
+ * @param {string | undefined} [also] a second DuckDB row doing comparable work (ratio printed under the table)
  */
-function record(setting, objects, row, t, matches, work = undefined) {
+function record(setting, objects, row, t, matches, work = undefined, also = undefined) {
   /** `work` pairs our row with DuckDB's for the same work (its `× DuckDB` column). */
   const r = {
     setting,
@@ -123,6 +124,7 @@ function record(setting, objects, row, t, matches, work = undefined) {
     rssMb: t.rssMb,
     matches,
     work,
+    also,
   };
   rows.push(r);
   process.stderr.write(`  ${row}: ${t.wall.toFixed(2)} s, ${t.rssMb.toFixed(0)} MB, matches ${matches}\n`);
@@ -238,9 +240,19 @@ try {
       a,
       `${lineCount(out)} events`,
       'ndjson',
+      'ndjson-same',
     );
     const da = timed(['node', DUCKDB, 'ndjson', dir, out], env, `${out}.duck`);
     record('local --dir', n, 'DuckDB: every event as JSON lines', da, `${lineCount(out)} events`, 'ndjson');
+    const ds = timed(['node', DUCKDB, 'ndjson-same', dir, out], env, `${out}.duck`);
+    record(
+      'local --dir',
+      n,
+      'DuckDB: every event with our ndjson fields',
+      ds,
+      `${lineCount(out)} events`,
+      'ndjson-same',
+    );
     const j = timed(
       ['sh', '-c', `find ${dir} -name '*.gz' -print0 | xargs -0 zcat | jq -c '${JQ_FILTER}'`],
       env,
@@ -276,6 +288,14 @@ const lines = [
     return `| ${r.setting} | ${r.objects.toLocaleString('en-US')} | ${r.events.toLocaleString('en-US')} | ${r.row.replaceAll('|', '\\|')} | ${r.wall.toFixed(2)} | ${Math.round(r.events / r.wall).toLocaleString('en-US')} | ${f ? (r.wall / f).toFixed(2) : '-'} | ${d ? (r.wall / d).toFixed(2) : '-'} | ${r.rssMb.toFixed(0)} | ${r.matches} |`;
   }),
 ];
+for (const r of rows) {
+  const d = r.also ? ducks.get(`${r.setting}/${r.objects}/${r.also}`) : undefined;
+  if (d)
+    lines.push(
+      '',
+      `${r.setting}, ${r.objects.toLocaleString('en-US')} objects: ${r.row} against DuckDB producing the same fields (${r.also}): ${(r.wall / d).toFixed(2)}×`,
+    );
+}
 const table = `${lines.join('\n')}\n`;
 process.stdout.write(table);
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
