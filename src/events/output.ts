@@ -31,6 +31,19 @@ export class OutputWriter {
     this.pending += text;
   }
 
+  /**
+   * Writes bytes (after any text still pending) and calls `written` once the stream has handed them on,
+   * so their buffer may be filled again.
+   */
+  writeBytes(bytes: Uint8Array, written: () => void): void {
+    this.flush(true);
+    const write = () => {
+      this.stream.write(bytes, () => written());
+    };
+    if (this.around) this.around(write);
+    else write();
+  }
+
   flush(force = false): Promise<void> | undefined {
     if (this.pending.length > 0 && (force || this.pending.length >= FLUSH_AT || this.around)) {
       const text = this.pending;

@@ -37,7 +37,7 @@ export interface WorkerResult {
 /** Messages from a worker. */
 export type WorkerMessage =
   | { progress: ReadStats }
-  | { chunk: string }
+  | { chunk: Uint8Array }
   | { done: WorkerResult }
   | { error: { message: string; hint?: string | undefined } };
 
@@ -59,8 +59,8 @@ export async function parallelRead(
   opts: {
     signal: AbortSignal;
     onStats?: (s: ReadStats) => void;
-    /** ndjson: writes a chunk of complete lines; a promise when the output is full (back-pressure). */
-    write?: (text: string) => Promise<void> | undefined;
+    /** ndjson: writes a chunk of complete lines (UTF-8) and calls `written` once the bytes are handed on. */
+    write?: (bytes: Uint8Array, written: () => void) => void;
   },
 ): Promise<{ stats: ReadStats; counter: EventCounter }> {
   const url = WORKER;
@@ -108,10 +108,11 @@ export async function parallelRead(
           new Promise<WorkerResult>((resolve, reject) => {
             w.on('message', (m: WorkerMessage) => {
               if ('chunk' in m) {
-                const wait = opts.write?.(m.chunk);
-                // The ack tells the worker its chunk is written and it may send more.
-                if (wait) void wait.then(() => w.postMessage('ack'));
-                else w.postMessage('ack');
+                // Giving the buffer back tells the worker its chunk is written and it may send more.
+                const buffer = m.chunk.buffer as ArrayBuffer;
+                const back = () => w.postMessage(buffer, [buffer]);
+                if (opts.write) opts.write(m.chunk, back);
+                else back();
               } else if ('progress' in m) {
                 live[i] = m.progress;
                 opts.onStats?.(sum());

@@ -55,10 +55,7 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
             onStats: (s) => {
               stats = s;
             },
-            write: (text) => {
-              out.write(text);
-              return out.flush();
-            },
+            write: (bytes, written) => out.writeBytes(bytes, written),
           },
         );
         if (ctx.signal.aborted) throw new InterruptedError('Interrupted.');
