@@ -19,8 +19,8 @@ import { parseEventTime } from './time.js';
  *
  * Two readers, one set of rules (decide): a walk over the text, where string contents are jumped over
  * with indexOf('"') and only the text between strings is looked at character by character; and, for the
- * lines after one that walked well, a template (see learn) that checks a line with the same keys in one
- * pass of the regex engine, about twice as fast again.
+ * lines after many that walked well with the same keys, a template (see learn) that checks a line in one
+ * pass of the regex engine, about four times as fast again.
  */
 
 const FAIL = -1;
@@ -424,9 +424,9 @@ function scalar(s: string, from: number, to: number): string | number | undefine
 }
 
 /*
- * Templates. The records of one export list the same keys in the same order, so once a line has been
- * walked, a regular expression is built for exactly its keys: `{"k1":V,"k2":V,…}` with V a complete JSON
- * value grammar (strings with their escapes, numbers, literals, objects and arrays nested a few levels),
+ * Templates. The records of one export list the same keys in the same order, so once lines with the same
+ * keys have been walked often enough, a regular expression is built for exactly those keys:
+ * `{"k1":V,"k2":V,…}` with V a complete JSON value grammar (strings with their escapes, numbers, literals, objects and arrays holding those),
  * and a capture around each value whose key has a role. A line it matches is valid JSON with exactly those
  * keys in that order (so no duplicates), and the regex engine checks it in native code, several times
  * faster than the walk. A line it does not match (other keys, whitespace, deeper nesting, anything
@@ -434,7 +434,17 @@ function scalar(s: string, from: number, to: number): string | number | undefine
  * linear in the line; lines longer than TEMPLATE_MAX_LINE are walked anyway.
  */
 const TEMPLATE_MAX_LINE = 64 * 1024;
-const MAX_TEMPLATES = 32;
+const MAX_TEMPLATES = 8;
+// Each key repeats the value grammar (a few kB of pattern; JavaScript has no named sub-patterns), so a
+// record with many keys would make a pattern too large to compile quickly: those are walked instead.
+const TEMPLATE_MAX_KEYS = 64;
+// Containers nested inside a field's value: one (`requestParams` as an object of values, `nameHints` as an
+// array). A record nested deeper is walked; each level more multiplies the pattern's size by about four,
+// and with it the time to compile it and, measured, to run it.
+const TEMPLATE_LEVELS = 1;
+// A template is built for a key list walked this many times: compiling one takes 10-20 ms, which only a
+// few thousand lines repay.
+const TEMPLATE_AFTER = 100;
 
 interface Template {
   re: RegExp;
@@ -445,6 +455,8 @@ interface Template {
 }
 
 const templates = new Map<string, Template | null>();
+// How often each key list (not yet a template) was walked; bounded, since key lists are input.
+const walks = new Map<string, number>();
 let lastTemplate: Template | undefined;
 
 const STRING = String.raw`"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"`;
@@ -483,7 +495,18 @@ function learn(need: FactNeeds): void {
   let t = templates.get(id);
   if (t === undefined) {
     if (templates.size >= MAX_TEMPLATES) return;
-    VALUE ??= valueGrammar(3);
+    const seen = (walks.get(id) ?? 0) + 1;
+    if (seen < TEMPLATE_AFTER) {
+      if (walks.size > 1024) walks.clear();
+      walks.set(id, seen);
+      return;
+    }
+    walks.delete(id);
+    if (walkedCount > TEMPLATE_MAX_KEYS) {
+      templates.set(id, null);
+      return;
+    }
+    VALUE ??= valueGrammar(TEMPLATE_LEVELS);
     const parts: string[] = [];
     const roles: KeyInfo[] = [];
     for (let k = 0; k < walkedCount; k++) {
