@@ -426,8 +426,8 @@ function scalar(s: string, from: number, to: number): string | number | undefine
 /*
  * Templates. The records of one export list the same keys in the same order, so once lines with the same
  * keys have been walked often enough, a regular expression is built for exactly those keys:
- * `{"k1":V,"k2":V,…}` with V a complete JSON value grammar (strings with their escapes, numbers, literals, objects and arrays holding those),
- * and a capture around each value whose key has a role. A line it matches is valid JSON with exactly those
+ * `{"k1":V,"k2":V,…}` with V a complete JSON value grammar (strings with their escapes, numbers,
+ * literals, and objects and arrays holding those), and a capture around each value whose key has a role. A line it matches is valid JSON with exactly those
  * keys in that order (so no duplicates), and the regex engine checks it in native code, several times
  * faster than the walk. A line it does not match (other keys, whitespace, deeper nesting, anything
  * invalid) is walked as before. The grammar has no ambiguous choice, so a failing match gives up in time
@@ -435,7 +435,7 @@ function scalar(s: string, from: number, to: number): string | number | undefine
  */
 const TEMPLATE_MAX_LINE = 64 * 1024;
 const MAX_TEMPLATES = 8;
-// Each key repeats the value grammar (a few kB of pattern; JavaScript has no named sub-patterns), so a
+// Each key repeats the value grammar (about 1 kB of pattern; JavaScript has no named sub-patterns), so a
 // record with many keys would make a pattern too large to compile quickly: those are walked instead.
 const TEMPLATE_MAX_KEYS = 64;
 // Containers nested inside a field's value: one (`requestParams` as an object of values, `nameHints` as an
