@@ -394,5 +394,27 @@ describe('full reads of a local copy on worker threads', () => {
     expect(sorted(a.stdout)).toHaveLength(counted);
     expect(numbers(a.stderr)).toBe(numbers(b.stderr));
     expect(a.stderr).toMatch(/unparseable/);
+
+    // With filters: the count reads each line's facts from its text (line-facts.ts, only the fields the
+    // filter needs), ndjson parses every line it prints. Both on threads and off, they must agree.
+    for (const filter of [
+      ['--failed'],
+      ['--since', '2026-11-02T00:00:00Z', '--until', '2026-11-02T12:00:00Z'],
+      ['--user', 'alice'],
+      ['--entity', 'Project', '--failed'],
+    ]) {
+      const [c2, c0, n2, n0] = await Promise.all([
+        q([...filter, '--count', '--output', 'json'], '2'),
+        q([...filter, '--count', '--output', 'json'], '0'),
+        q([...filter, '--output', 'ndjson'], '2'),
+        q([...filter, '--output', 'ndjson'], '0'),
+      ]);
+      expect(c2.stdout, filter.join(' ')).toBe(c0.stdout);
+      expect(sorted(n2.stdout), filter.join(' ')).toEqual(sorted(n0.stdout));
+      const filtered = eventsCountDocumentSchema.parse(JSON.parse(c2.stdout)).total;
+      expect(filtered, filter.join(' ')).toBeGreaterThan(0);
+      expect(filtered, filter.join(' ')).toBeLessThan(counted);
+      expect(sorted(n2.stdout), filter.join(' ')).toHaveLength(filtered);
+    }
   });
 });

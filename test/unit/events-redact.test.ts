@@ -39,6 +39,28 @@ describe('redact', () => {
     expect(out.empty.password).toBe('');
     expect(input.requestParams.newPassword).toBe('p1');
   });
+
+  it('copies only what it masks: clean values come back as they are, siblings of a secret are kept', () => {
+    const clean = { uid: '1', list: [1, { a: 'b' }], json: '{"branch":"main"}' };
+    expect(redact(clean)).toBe(clean);
+    const input = { keep: { a: 1 }, params: { uid: '1', token: 't' }, after: ['x'] };
+    const out = redact(input) as typeof input;
+    expect(out).not.toBe(input);
+    expect(out).toEqual({ keep: { a: 1 }, params: { uid: '1', token: MASK }, after: ['x'] });
+    // Untouched branches are shared, not copied; the input itself is never changed.
+    expect(out.keep).toBe(input.keep);
+    expect(out.after).toBe(input.after);
+    expect(input.params.token).toBe('t');
+    const list = [{ a: 1 }, { password: 'p' }, { b: 2 }];
+    expect(redact(list)).toEqual([{ a: 1 }, { password: MASK }, { b: 2 }]);
+  });
+
+  it('keeps a field named __proto__ as a field (a copy made by assignment would turn it into a prototype)', () => {
+    const input = JSON.parse('{"__proto__":{"x":1},"password":"p"}') as Record<string, unknown>;
+    const out = redact(input) as Record<string, unknown>;
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"x":1},"password":"***"}');
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
 });
 
 describe('isSecretName by word stems', () => {
