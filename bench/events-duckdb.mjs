@@ -30,18 +30,10 @@ if (mode === 'count') {
 } else if (mode === 'ndjson-same') {
   // Our ndjson's fields, computed by DuckDB. What it does not do that we do: decode JSON-encoded parameter
   // values and mask secrets; and JSON has no line numbers in DuckDB, so `line` is a row number per file.
-  // The record's columns are the generator's, named here (DuckDB has no "this row as a struct" for them).
-  const cols = [
-    'opType',
-    'createdAt',
-    'nameHints',
-    'userEmail',
-    'customerName',
-    'responseCode',
-    'requestParams',
-    'latencyInMillis',
-  ];
-  const raw = `{${cols.map((c) => `'${c}': ${c}`).join(', ')}}`;
+  // The record as a struct of its columns, as DuckDB's reader found them.
+  const described = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`);
+  const cols = described.getRowObjectsJson().map((r) => String(r.column_name));
+  const raw = `{${cols.map((c) => `'${c.replaceAll("'", "''")}': "${c.replaceAll('"', '""')}"`).join(', ')}}`;
   await con.run(`COPY (SELECT
       strftime(epoch_ms(createdAt), '%Y-%m-%dT%H:%M:%S.%gZ') AS time,
       nameHints[1] AS entity, opType AS query, userEmail AS "user", responseCode AS outcome,

@@ -56,7 +56,7 @@ export const USERS = [
 const HOUR = 3_600_000;
 
 /** mulberry32: small, fast, good enough for synthetic data, and the same on every machine. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -7,7 +7,13 @@ import { exceedsDepth } from '../../src/events/depth.js';
 import { ALL_FACTS, type FactNeeds, lineFacts } from '../../src/events/line-facts.js';
 import { isRecordObject, readFacts } from '../../src/events/normalize.js';
 import { wrapperKey } from '../../src/events/scan.js';
-import { generateExport, generateObject, type RecordStyle, variantFor } from '../../src/synthetic/export.js';
+import {
+  generateExport,
+  generateObject,
+  type RecordStyle,
+  rng,
+  variantFor,
+} from '../../src/synthetic/export.js';
 
 /*
  * lineFacts is a shortcut past JSON.parse for `--count`: whatever it answers must be exactly what the
@@ -59,18 +65,6 @@ function expectContract(line: string, need: FactNeeds = ALL_FACTS, read = lineFa
 async function freshLineFacts(): Promise<typeof lineFacts> {
   vi.resetModules();
   return (await import('../../src/events/line-facts.js')).lineFacts;
-}
-
-/** mulberry32, as the synthetic generator uses: the same mutations on every machine and every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const bodyText = (body: Buffer) =>
