@@ -65,6 +65,13 @@ export async function* listLocalObjects(
   blocking = false,
 ): AsyncGenerator<ObjectRef> {
   const statOf = (path: string) => (blocking ? statSync(path) : stat(path));
+  const isFile = async (path: string) => {
+    try {
+      return (await statOf(path)).isFile();
+    } catch {
+      return false;
+    }
+  };
   async function* walk(dir: string): AsyncGenerator<ObjectRef> {
     let dirents: Dirent[];
     try {
@@ -100,15 +107,7 @@ export async function* listLocalObjects(
       }
       if (prefix && !key.startsWith(prefix)) continue;
       // A link to a file is read; a link to a folder is not followed (it could loop).
-      if (
-        e.isLink &&
-        !(
-          await Promise.resolve()
-            .then(() => statOf(path))
-            .catch(() => undefined)
-        )?.isFile()
-      )
-        continue;
+      if (e.isLink && !(await isFile(path))) continue;
       if (!needStat) {
         yield { key, size: Number.NaN, lastModifiedMs: undefined };
         continue;
