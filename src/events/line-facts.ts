@@ -283,7 +283,9 @@ function walk(s: string): boolean {
     i = skipString(s, i);
     if (i === FAIL || bs < i) return false; // an escape in a key
     const info = keyAt(s, ks, i - 1, members);
-    walkedKeys[members++] = info;
+    // Only a record narrow enough for a template needs its keys remembered.
+    if (members < TEMPLATE_MAX_KEYS) walkedKeys[members] = info;
+    members++;
     if (s.charCodeAt(i) === 32) i = ws(s, i);
     if (s.charCodeAt(i) !== 58) return false;
     i++;
@@ -490,6 +492,7 @@ function captures(slot: number, need: FactNeeds): boolean {
 
 /** Builds (once per key list and needs) the template of the line just walked; it is tried first from now on. */
 function learn(need: FactNeeds): void {
+  if (walkedCount > TEMPLATE_MAX_KEYS) return;
   let id = `${needBits(need)}"`;
   for (let k = 0; k < walkedCount; k++) id += `${(walkedKeys[k] as KeyInfo).key}"`;
   let t = templates.get(id);
@@ -502,10 +505,6 @@ function learn(need: FactNeeds): void {
       return;
     }
     walks.delete(id);
-    if (walkedCount > TEMPLATE_MAX_KEYS) {
-      templates.set(id, null);
-      return;
-    }
     VALUE ??= valueGrammar(TEMPLATE_LEVELS);
     const parts: string[] = [];
     const roles: KeyInfo[] = [];
