@@ -7,7 +7,7 @@ import { ExitCode } from '../errors.js';
 import { terminalColumns } from '../ui/table.js';
 import { loadFormat } from './formats/index.js';
 import { colorFor, countSink, eventSink, OutputWriter } from './output.js';
-import { emptyStats, mergeIncomplete, type ReadStats, readEvents } from './reader.js';
+import { addStats, emptyStats, type ReadStats, readEvents } from './reader.js';
 import { openSource } from './sources/index.js';
 import { DeliveryState, loadState, saveState, tagOf } from './state.js';
 import { type EventsQuery, endOfRun, startProgress, summaryLine } from './summary.js';
@@ -34,20 +34,6 @@ export function scopeOf(q: Pick<EventsQuery, 'source' | 'filter'>): string {
   if (f.user !== undefined) parts.push(`user=${f.user}`);
   if (f.failedOnly) parts.push('failed');
   return parts.join(' ');
-}
-
-function addStats(total: ReadStats, r: ReadStats): void {
-  // Every round lists everything again: listed and pruned are those of the largest listing.
-  total.listed = Math.max(total.listed, r.listed);
-  total.pruned = Math.max(total.pruned, r.pruned);
-  total.read += r.read;
-  total.bytes += r.bytes;
-  total.scanned += r.scanned;
-  total.matched += r.matched;
-  total.unparseable += r.unparseable;
-  for (const s of r.samples) if (total.samples.length < 5) total.samples.push(s);
-  total.limitReached ||= r.limitReached;
-  mergeIncomplete(total, r);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { CliError } from '../errors.js';
 import { EventCounter } from './count.js';
 import type { EventFilter } from './filter.js';
-import { emptyStats, mergeIncomplete, type ReadStats } from './reader.js';
+import { addStats, emptyStats, type ReadStats } from './reader.js';
 
 /*
  * A full read of a local copy on several cores: each worker thread runs the same pipeline (list → prune →
@@ -86,19 +86,7 @@ export async function parallelRead(
   const live: (ReadStats | undefined)[] = [];
   const sum = (): ReadStats => {
     const t = emptyStats();
-    for (const s of live) {
-      if (!s) continue;
-      // Every worker lists everything: listed and pruned are the same in each.
-      t.listed = Math.max(t.listed, s.listed);
-      t.pruned = Math.max(t.pruned, s.pruned);
-      t.read += s.read;
-      t.bytes += s.bytes;
-      t.scanned += s.scanned;
-      t.matched += s.matched;
-      t.unparseable += s.unparseable;
-      for (const x of s.samples) if (t.samples.length < 5) t.samples.push(x);
-      mergeIncomplete(t, s);
-    }
+    for (const s of live) if (s) addStats(t, s);
     return t;
   };
   try {

@@ -91,10 +91,27 @@ export function emptyStats(): ReadStats {
 }
 
 /**
- * Adds one read's incomplete objects and notes to a total (rounds of --follow, worker threads): each once,
- * since every worker lists everything and so reports a listing gap or a pruning note of its own.
+ * Adds one read's counters to a total (rounds of --follow, worker threads). Every round and every worker
+ * lists everything: listed and pruned are those of the largest listing; the rest add up.
  */
-export function mergeIncomplete(total: ReadStats, r: Pick<ReadStats, 'incomplete' | 'notes'>): void {
+export function addStats(total: ReadStats, r: ReadStats): void {
+  total.listed = Math.max(total.listed, r.listed);
+  total.pruned = Math.max(total.pruned, r.pruned);
+  total.read += r.read;
+  total.bytes += r.bytes;
+  total.scanned += r.scanned;
+  total.matched += r.matched;
+  total.unparseable += r.unparseable;
+  for (const s of r.samples) if (total.samples.length < MAX_SAMPLES) total.samples.push(s);
+  total.limitReached ||= r.limitReached;
+  mergeIncomplete(total, r);
+}
+
+/**
+ * Adds one read's incomplete objects and notes to a total: each once, since every round and every worker
+ * lists everything and so reports a listing gap or a pruning note of its own.
+ */
+function mergeIncomplete(total: ReadStats, r: Pick<ReadStats, 'incomplete' | 'notes'>): void {
   for (const e of r.incomplete) {
     if (!total.incomplete.some((x) => x.key === e.key && x.what === e.what)) total.incomplete.push(e);
   }
