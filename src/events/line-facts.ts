@@ -1,5 +1,6 @@
 import { inferEntity } from '../core/catalog.js';
 import type { EventFacts } from '../core/event.js';
+import { escapeRegExp } from '../core/regexp.js';
 import { MAX_RECORD_DEPTH } from './depth.js';
 import { entityName, FIELD_ALIASES, isFailedOutcome, queryName, roleOf, WRAPPER_KEYS } from './normalize.js';
 import { parseEventTime } from './time.js';
@@ -474,8 +475,6 @@ function valueGrammar(levels: number): string {
   return v;
 }
 let VALUE: string | undefined;
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const needBits = (need: FactNeeds) => (need.time ? 1 : 0) | (need.users ? 2 : 0) | (need.outcome ? 4 : 0);
 

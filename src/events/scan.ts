@@ -1,5 +1,6 @@
 import { queriesOfEntity } from '../core/catalog.js';
 import type { EventFacts } from '../core/event.js';
+import { escapeRegExp } from '../core/regexp.js';
 import { FIELD_ALIASES, isRecordObject, WRAPPER_KEYS } from './normalize.js';
 
 /*
@@ -164,10 +165,6 @@ export interface PrefilterTerms {
   entities: readonly string[];
   queries: readonly string[];
   user: string | undefined;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { CATALOG_QUERIES, inferEntity } from '../../core/catalog.js';
+import { escapeRegExp } from '../../core/regexp.js';
 import type { EventFilter } from '../filter.js';
 import { type KeyLayout, partitionDays, ymdParts } from './layout.js';
 
@@ -372,8 +373,6 @@ export type QuerySource =
       layout?: KeyLayout | undefined;
     };
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** DuckDB expressions for a layout's partition columns, read from the file path. */
 function derivedPartitionColumns(layout: KeyLayout): string[] {
   const file = ident('filename');
@@ -386,7 +385,7 @@ function derivedPartitionColumns(layout: KeyLayout): string[] {
         `${pick(layout.hour ? '^.*/(\\d{4}/\\d{2}/\\d{2}/\\d{2})/' : '^.*/(\\d{4}/\\d{2}/\\d{2})/')} AS ${ident('dt')}`,
       ];
     case 'iso-date':
-      return [`${pick(`^.*/${escapeRe(layout.label)}(\\d{4}-\\d{2}-\\d{2})/`)} AS ${ident('dt')}`];
+      return [`${pick(`^.*/${escapeRegExp(layout.label)}(\\d{4}-\\d{2}-\\d{2})/`)} AS ${ident('dt')}`];
     case 'hive': {
       const part = (name: string, own: string, digits: string) =>
         `${name}=${own === name ? `(\\d{${digits}})` : `\\d{${digits}}`}`;
