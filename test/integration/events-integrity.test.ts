@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import {
   eventsQueryDocumentSchema,
 } from '../../src/schemas/events.js';
 import { type FaultProxy, type FaultRule, s3Call, startFaultProxy } from '../helpers/fault-proxy.js';
-import { runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
+import { CLI, runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
 
 /*
  * Issue 12 §1: an answer is complete, or the run exits 2 after delivering everything it could, naming
@@ -349,9 +350,15 @@ describe('pruning never changes an answer', () => {
   });
 });
 
-describe('--dir that cannot be read (EACCES)', () => {
-  // As root, permissions do not apply: the CLI then runs as an unprivileged user.
-  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+// As root, permissions do not apply: the CLI then runs as an unprivileged user, who must be able to reach
+// this checkout (a clone inside a private folder, such as one made by `mktemp -d`, is out of its reach).
+const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+const userReachesCli =
+  asUser.uid === undefined ||
+  spawnSync(process.execPath, ['-e', `require('node:fs').accessSync(${JSON.stringify(CLI)}, 4)`], asUser)
+    .status === 0;
+
+describe.skipIf(!userReachesCli)('--dir that cannot be read (EACCES)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'pa-eacces-'));
