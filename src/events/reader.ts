@@ -13,7 +13,7 @@ import {
   sideHolds,
   type TimeWindow,
 } from './key-dates.js';
-import { lineFacts } from './line-facts.js';
+import { lineFacts, readLineRun } from './line-facts.js';
 import { readFacts, toEvent } from './normalize.js';
 import { RecordScanner } from './scan.js';
 import { type IncompleteObject, isReadable, type ObjectSource } from './sources/source.js';
@@ -216,7 +216,13 @@ export async function readEvents(source: ObjectSource, opts: ReadOptions): Promi
       {
         ...(opts.maxRecordBytes === undefined ? {} : { maxRecordChars: opts.maxRecordBytes }),
         // A count needs only the facts: read them from the text without building each record.
-        ...(sink.wantsEvents ? {} : { lineFacts: (line: string) => lineFacts(line, filter.needs) }),
+        ...(sink.wantsEvents
+          ? {}
+          : {
+              lineFacts: (line: string) => lineFacts(line, filter.needs),
+              lineRun: (text: string, from: number, max: number, onFacts: (f: EventFacts) => void) =>
+                readLineRun(text, from, max, filter.needs, onFacts),
+            }),
       },
     );
     // The version being read: the listing's ETag, or what the first GetObject (or stat) says.

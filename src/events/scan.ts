@@ -248,6 +248,11 @@ export interface ScanLimits {
    */
   lineFacts?: (line: string) => EventFacts | undefined;
   /**
+   * With lineFacts: reads a run of complete lines straight from a chunk of text (readLineRun in
+   * line-facts.ts), returning where it stopped; the scanner reads the line there as usual and goes on.
+   */
+  lineRun?: (text: string, from: number, maxChars: number, onFacts: (facts: EventFacts) => void) => number;
+  /**
    * The longest record kept, in characters of decoded text (≈ bytes for JSON's mostly-ASCII text). A
    * pretty-printed document must be parsed whole, so for that shape the cap applies to the document.
    */
@@ -273,6 +278,8 @@ export class RecordScanner {
   private fast: RegExp | undefined;
   private readonly mayMatch: ((line: string) => boolean) | undefined;
   private readonly lineFacts: ((line: string) => EventFacts | undefined) | undefined;
+  private readonly lineRun: ScanLimits['lineRun'];
+  private readonly onRunFacts = (facts: EventFacts) => this.cb.facts?.(facts, ++this.lineNo);
   shape: Shape = 'empty';
 
   constructor(
@@ -282,6 +289,7 @@ export class RecordScanner {
   ) {
     this.mayMatch = prefilter?.mayMatch;
     this.lineFacts = cb.facts ? limits.lineFacts : undefined;
+    this.lineRun = this.lineFacts && !prefilter?.needle ? limits.lineRun : undefined;
     this.max = limits.maxRecordChars ?? DEFAULT_MAX_RECORD;
     this.splitter = new LineSplitter(this.max);
   }
@@ -316,6 +324,10 @@ export class RecordScanner {
       this.searchChunk(text, this.fast);
       return;
     }
+    if (this.lineRun) {
+      this.runLines(text, this.lineRun);
+      return;
+    }
     for (const line of this.splitter.push(text)) this.line(line);
     if (this.mode === 'lines' && this.prefilter?.needle) {
       // The shape is known to be JSON Lines: from the next chunk on, take the fast path.
@@ -323,6 +335,40 @@ export class RecordScanner {
       const partial = this.splitter.flush() ?? '';
       if (isOverlong(partial)) this.restDropped = partial.overlong;
       else this.rest = partial;
+    }
+  }
+
+  /**
+   * JSON Lines read for their facts: runs of lines are read in place by lineRun, and the line where it
+   * stops is cut out and read as usual (which also settles the shape at the first line). As soon as the
+   * object turns out not to be JSON Lines, the rest goes through the line splitter.
+   */
+  private runLines(text: string, run: NonNullable<ScanLimits['lineRun']>): void {
+    let pos = 0;
+    if (this.splitter.pendingChars > 0) {
+      // The line left unfinished by the previous chunk ends in this one.
+      const nl = text.indexOf('\n');
+      if (nl === -1) {
+        this.splitter.push(text);
+        return;
+      }
+      for (const line of this.splitter.push(text.slice(0, nl + 1))) this.line(line);
+      pos = nl + 1;
+    }
+    while (pos < text.length) {
+      if (this.mode === 'lines') pos = run(text, pos, this.max, this.onRunFacts);
+      if (this.mode === 'document' || this.mode === 'discard') {
+        for (const line of this.splitter.push(text.slice(pos))) this.line(line);
+        return;
+      }
+      const nl = text.indexOf('\n', pos);
+      if (nl === -1) {
+        this.splitter.push(pos === 0 ? text : text.slice(pos));
+        return;
+      }
+      // The same Line the splitter would give: too long to keep, or without its \r.
+      this.line(nl - pos > this.max ? { overlong: nl - pos } : stripCr(text.slice(pos, nl)));
+      pos = nl + 1;
     }
   }
 
