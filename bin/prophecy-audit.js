@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
+// The CLI as built by `npm run build` into one file (scripts/bundle.mjs says why).
+import { main } from '../bundle/cli.js';
 
 main(process.argv).then((code) => {
   process.exitCode = code;

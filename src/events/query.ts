@@ -4,7 +4,7 @@ import { terminalColumns } from '../ui/table.js';
 import { loadFormat } from './formats/index.js';
 import { inspectObjects, renderInspect } from './inspect.js';
 import { colorFor, countSink, eventSink, OutputWriter } from './output.js';
-import { readWorkers } from './parallel-read.js';
+import { parallelRead, readWorkers } from './parallel-read.js';
 import { type ReadStats, readEvents } from './reader.js';
 import { openSource } from './sources/index.js';
 import { type EventsQuery, endOfRun, startProgress, summaryLine } from './summary.js';
@@ -37,7 +37,6 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
     if (workers > 0 && q.source.kind === 'dir') {
       // A full read of a local copy: the same pipeline on several cores (./parallel-read.ts).
       try {
-        const { parallelRead } = await import('./parallel-read.js');
         const { stats: result, counter } = await parallelRead(
           {
             mode: q.mode === 'count' ? 'count' : 'ndjson',

@@ -36,13 +36,19 @@ describe('the packed npm tarball', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds only what runs: dist, bin, README, LICENSE, package.json', () => {
+  it('holds only what runs: dist, bundle, bin, README, LICENSE, package.json', () => {
     expect(files).toContain('bin/prophecy-audit.js');
     expect(files).toContain('dist/cli.js');
+    // What bin/ runs, with the licences of the third-party code bundled into it.
+    expect(files).toContain('bundle/cli.js');
+    expect(files).toContain('bundle/read-worker.js');
+    expect(files).toContain('bundle/THIRD-PARTY-NOTICES.txt');
     expect(files).toContain('README.md');
     expect(files).toContain('LICENSE');
     expect(files).toContain('package.json');
-    const stray = files.filter((f) => !/^(dist\/|bin\/|README\.md$|LICENSE$|package\.json$)/.test(f));
+    const stray = files.filter(
+      (f) => !/^(dist\/|bundle\/|bin\/|README\.md$|LICENSE$|package\.json$)/.test(f),
+    );
     expect(stray).toEqual([]);
     // The synthetic-export generator is for the demo, tests and benchmarks; users never run it.
     expect(files.filter((f) => f.startsWith('dist/synthetic/'))).toEqual([]);
