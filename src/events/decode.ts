@@ -93,7 +93,10 @@ function* wholeText(bytes: Buffer, onEncoding?: (e: Encoding) => void): Generato
   }
   let text: string;
   try {
-    text = gunzipSync(bytes, { maxOutputLength: WHOLE_TEXT_MAX }).toString('utf8');
+    // Output space for the whole text at once: with the default 16 KiB, gunzip fills chunk after chunk
+    // and joins them, which took a third of its time (audit JSON inflates about 6-8 times).
+    const chunkSize = Math.min(WHOLE_TEXT_MAX, Math.max(64 * 1024, bytes.length * 8));
+    text = gunzipSync(bytes, { maxOutputLength: WHOLE_TEXT_MAX, chunkSize }).toString('utf8');
   } catch {
     return false;
   }

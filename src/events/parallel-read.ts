@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ObjectRef } from '../core/objects.js';
 import { CliError } from '../errors.js';
 import { EventCounter } from './count.js';
 import type { EventFilter } from './filter.js';
 import { addStats, emptyStats, type ReadStats } from './reader.js';
+import { listLocalObjects } from './sources/dir.js';
+import type { IncompleteObject } from './sources/source.js';
 
 /*
  * A full read of a local copy on several cores: each worker thread runs the same pipeline (list → prune →
@@ -27,7 +31,19 @@ export interface ReadTask {
   redact: boolean;
   part: number;
   parts: number;
+  /**
+   * The objects come from the main thread, which lists once and hands them out as workers ask (`want`),
+   * instead of every worker listing the whole tree and reading every n-th object. Only without a time
+   * window: pruning by date may list twice and confirms its assumptions on samples of the whole listing.
+   */
+  shared: boolean;
 }
+
+/** Messages to a worker: objects to read (shared listing), or a send buffer given back. */
+export type ToWorker = { refs: ObjectRef[]; end: boolean } | ArrayBuffer;
+
+/** Objects handed to a worker per request (shared listing). */
+export const HAND_OUT = 32;
 
 export interface WorkerResult {
   stats: ReadStats;
@@ -39,6 +55,7 @@ export type WorkerMessage =
   | { progress: ReadStats }
   | { chunk: Uint8Array }
   | { done: WorkerResult }
+  | { want: number }
   | { error: { message: string; hint?: string | undefined } };
 
 const WORKER = new URL('./read-worker.js', import.meta.url);
@@ -54,7 +71,7 @@ export function readWorkers(): number {
 }
 
 export async function parallelRead(
-  task: Omit<ReadTask, 'part' | 'parts'>,
+  task: Omit<ReadTask, 'part' | 'parts' | 'shared'>,
   parts: number,
   opts: {
     signal: AbortSignal;
@@ -64,6 +81,7 @@ export async function parallelRead(
   },
 ): Promise<{ stats: ReadStats; counter: EventCounter }> {
   const url = WORKER;
+  const shared = !task.needStat;
   const workers = Array.from(
     { length: parts },
     (_, part) =>
@@ -74,6 +92,7 @@ export async function parallelRead(
           concurrency: Math.max(2, Math.ceil(task.concurrency / parts)),
           part,
           parts,
+          shared,
         } satisfies ReadTask,
         // A small young generation: records die young, and each worker's heap counts towards peak RSS.
         resourceLimits: { maxYoungGenerationSizeMb: 8 },
@@ -84,11 +103,16 @@ export async function parallelRead(
   };
   opts.signal.addEventListener('abort', stop, { once: true });
   const live: (ReadStats | undefined)[] = [];
+  // The shared listing's own numbers: every object listed (each worker saw only its share) and the folders
+  // it could not list.
+  const listing = { ...emptyStats(), incomplete: [] as IncompleteObject[] };
   const sum = (): ReadStats => {
     const t = emptyStats();
     for (const s of live) if (s) addStats(t, s);
+    if (shared) addStats(t, listing);
     return t;
   };
+  const handOut = shared ? sharedListing(task, opts.signal, listing) : undefined;
   try {
     const results = await Promise.all(
       workers.map(
@@ -101,6 +125,11 @@ export async function parallelRead(
                 const back = () => w.postMessage(buffer, [buffer]);
                 if (opts.write) opts.write(m.chunk, back);
                 else back();
+              } else if ('want' in m) {
+                handOut?.(m.want).then(
+                  (refs) => w.postMessage({ refs, end: refs.length < m.want } satisfies ToWorker),
+                  reject,
+                );
               } else if ('progress' in m) {
                 live[i] = m.progress;
                 opts.onStats?.(sum());
@@ -125,4 +154,43 @@ export async function parallelRead(
     opts.signal.removeEventListener('abort', stop);
     stop();
   }
+}
+
+/**
+ * The main thread's one listing of the copy, handed out in order as workers ask: a worker that reads
+ * faster asks more often, so the work balances itself. Requests are served one at a time (the listing is
+ * one iterator); an empty answer means the listing is done.
+ */
+function sharedListing(
+  task: Pick<ReadTask, 'dir' | 'prefix'>,
+  signal: AbortSignal,
+  stats: { listed: number; incomplete: IncompleteObject[] },
+): (n: number) => Promise<ObjectRef[]> {
+  const root = resolve(task.dir);
+  const iterator = listLocalObjects(
+    root,
+    task.prefix,
+    signal,
+    false,
+    (gap) => stats.incomplete.push(gap),
+    true,
+  );
+  let done = false;
+  let queue: Promise<unknown> = Promise.resolve();
+  return (n) => {
+    const next = queue.then(async () => {
+      const refs: ObjectRef[] = [];
+      while (!done && refs.length < n) {
+        const r = await iterator.next();
+        if (r.done) done = true;
+        else {
+          stats.listed++;
+          refs.push(r.value);
+        }
+      }
+      return refs;
+    });
+    queue = next.catch(() => undefined);
+    return next;
+  };
 }

@@ -1,9 +1,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Chalk } from 'chalk';
+import type { ObjectRef } from '../core/objects.js';
 import { EventCounter } from './count.js';
 import { compileFilter } from './filter.js';
 import { create as ndjson } from './formats/ndjson.js';
-import type { ReadTask, WorkerMessage, WorkerResult } from './parallel-read.js';
+import {
+  HAND_OUT,
+  type ReadTask,
+  type ToWorker,
+  type WorkerMessage,
+  type WorkerResult,
+} from './parallel-read.js';
 import { type MatchSink, type ReadStats, readEvents } from './reader.js';
 import { dirSource } from './sources/dir.js';
 
@@ -16,9 +23,53 @@ const IN_FLIGHT = 4;
 
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(m, transfer);
 
-/** One worker of parallelRead: reads every `parts`-th readable object of the listing, from `part`. */
+/**
+ * The objects the main thread hands this worker (a shared listing), as a listing: asked for a batch at a
+ * time, the next batch asked for while the last few of the one before are still to be read.
+ */
+function handedOut() {
+  const queue: ObjectRef[] = [];
+  let ended = false;
+  let asked = false;
+  let wake: (() => void) | undefined;
+  const ask = () => {
+    if (asked || ended) return;
+    asked = true;
+    post({ want: HAND_OUT });
+  };
+  return {
+    receive(m: { refs: ObjectRef[]; end: boolean }) {
+      asked = false;
+      queue.push(...m.refs);
+      if (m.end) ended = true;
+      wake?.();
+      wake = undefined;
+    },
+    async *list(): AsyncGenerator<ObjectRef> {
+      for (;;) {
+        if (queue.length < HAND_OUT / 2) ask();
+        const ref = queue.shift();
+        if (ref !== undefined) {
+          yield ref;
+          continue;
+        }
+        if (ended) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    },
+  };
+}
+
+/**
+ * One worker of parallelRead: reads the objects the main thread hands it (shared listing), or every
+ * `parts`-th readable object of its own listing, from `part`.
+ */
 async function main(task: ReadTask): Promise<WorkerResult> {
-  const { source } = await dirSource(task.dir, task.prefix, task.needStat, true);
+  const opened = await dirSource(task.dir, task.prefix, task.needStat, true);
+  const feed = task.shared ? handedOut() : undefined;
+  const source = feed ? { ...opened.source, list: () => feed.list() } : opened.source;
   const counter = new EventCounter();
   let n = 0;
   let stats: ReadStats | undefined;
@@ -33,7 +84,12 @@ async function main(task: ReadTask): Promise<WorkerResult> {
   // Send buffers come back once their bytes are written, and are filled again: 500 MB of ndjson passes
   // through a few buffers, instead of leaving the main thread garbage it would collect only now and then.
   const spare: ArrayBuffer[] = [];
-  parentPort?.on('message', (back: ArrayBuffer) => {
+  parentPort?.on('message', (m: ToWorker) => {
+    if (!(m instanceof ArrayBuffer)) {
+      feed?.receive(m);
+      return;
+    }
+    const back = m;
     if (back.byteLength === BUFFER) spare.push(back);
     inFlight--;
     if (gate && inFlight < IN_FLIGHT) {
@@ -88,7 +144,7 @@ async function main(task: ReadTask): Promise<WorkerResult> {
       strict: false,
       ...(task.maxRecordBytes === undefined ? {} : { maxRecordBytes: task.maxRecordBytes }),
       sink,
-      select: () => n++ % task.parts === task.part,
+      ...(feed ? {} : { select: () => n++ % task.parts === task.part }),
       onStart: (s) => {
         stats = s;
       },
