@@ -110,8 +110,9 @@ export async function parallelRead(
   const listing = { ...emptyStats(), incomplete: [] as IncompleteObject[] };
   const sum = (): ReadStats => {
     const t = emptyStats();
-    for (const s of live) if (s) addStats(t, s);
+    // The listing's gaps first: it found them before any object was read.
     if (shared) addStats(t, listing);
+    for (const s of live) if (s) addStats(t, s);
     return t;
   };
   const handOut = shared ? sharedListing(task, opts.signal, listing) : undefined;

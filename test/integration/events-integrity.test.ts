@@ -387,6 +387,32 @@ describe.skipIf(!userReachesCli)('--dir that cannot be read (EACCES)', () => {
     expect(r.stderr).toContain('listing of locked/: folder could not be listed: permission denied');
   });
 
+  it('on worker threads (one listing handed out) and on one thread: the same counts, gaps and exit code', async () => {
+    const [many, one] = await Promise.all(
+      ['2', '0'].map((workers) =>
+        runCli(['events', 'query', '--dir', dir, '--count', '--output', 'json'], {
+          ...asUser,
+          env: { PROPHECY_AUDIT_WORKERS: workers },
+        }),
+      ),
+    );
+    for (const r of [many, one]) {
+      expect(r?.code, r?.stderr).toBe(2);
+      expect(r?.stderr).toContain('listing of locked/: folder could not be listed: permission denied');
+      expect(r?.stderr).toContain('listing of closed/: folder could not be listed');
+      expect(r?.stderr).toContain('secret.jsonl: permission denied');
+      expect(r?.stderr).toMatch(/1 objects read \(2 listed/);
+    }
+    // The incomplete objects in key order: threads may meet them in another order.
+    const doc = (r: typeof many) => {
+      const d = eventsCountDocumentSchema.parse(JSON.parse(r?.stdout ?? ''));
+      return { ...d, incomplete: d.incomplete?.toSorted((a, b) => a.key.localeCompare(b.key)) };
+    };
+    expect(doc(many).total).toBe(3);
+    expect(doc(many).incomplete).toHaveLength(3);
+    expect(doc(many)).toEqual(doc(one));
+  });
+
   it('an unreadable --dir itself: one clear line, exit 2', async () => {
     const r = await runCli(['events', 'query', '--dir', join(dir, 'closed')], asUser);
     expect(r.code).toBe(2);
