@@ -1,3 +1,5 @@
+import { detach } from '../core/detach.js';
+
 /** `events query --count`: matches counted per entity and query (pure). */
 
 export interface CountGroup {
@@ -17,11 +19,15 @@ export class EventCounter {
     let byQuery = this.groups.get(entity);
     if (byQuery === undefined) {
       byQuery = new Map();
-      this.groups.set(entity, byQuery);
+      // The names may be cut from an object's text: kept for the whole run, they must not keep that text.
+      this.groups.set(entity === undefined ? entity : detach(entity), byQuery);
     }
     const g = byQuery.get(query);
     if (g) g.count += n;
-    else byQuery.set(query, { entity: entity ?? null, query, count: n });
+    else {
+      const q = detach(query);
+      byQuery.set(q, { entity: entity === undefined ? null : detach(entity), query: q, count: n });
+    }
   }
 
   /** The groups as they are (unsorted), e.g. to merge into another counter. */

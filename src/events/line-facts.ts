@@ -1,4 +1,5 @@
 import { inferEntity } from '../core/catalog.js';
+import { detach } from '../core/detach.js';
 import type { EventFacts } from '../core/event.js';
 import { escapeRegExp } from '../core/regexp.js';
 import { MAX_RECORD_DEPTH } from './depth.js';
@@ -167,10 +168,11 @@ const FIRST_BIT = new Map<string, number>();
 const infos = new Map<string, KeyInfo>();
 const lastInfo: (KeyInfo | undefined)[] = [];
 
-function infoOf(key: string): KeyInfo {
-  let info = infos.get(key);
+function infoOf(text: string): KeyInfo {
+  let info = infos.get(text);
   if (info === undefined) {
     if (infos.size > 4096) infos.clear();
+    const key = detach(text);
     const r = roleOf(key);
     const slot = r === undefined ? 0 : (SLOTS[r.role] ?? 0);
     info = {
@@ -590,6 +592,7 @@ export function readLineRun(
         addItem(roles[0] as KeyInfo, a, 0, a.length, a.includes('\\'));
         addItem(roles[1] as KeyInfo, b, 0, b.length, b.includes('\\'));
         f = decide(need) ?? null;
+        if (f !== null) f = { ...f, query: detach(f.query), entity: f.entity && detach(f.entity) };
         if (t.memoSize >= MEMO_MAX) {
           memo.clear();
           t.memoSize = 0;
@@ -597,9 +600,9 @@ export function readLineRun(
         }
         if (inner === undefined) {
           inner = new Map();
-          memo.set(a, inner);
+          memo.set(detach(a), inner);
         }
-        inner.set(b, f);
+        inner.set(detach(b), f);
         t.memoSize++;
       }
       facts = f ?? undefined;
