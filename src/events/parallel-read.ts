@@ -1,8 +1,4 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { ObjectRef } from '../core/objects.js';
 import { CliError } from '../errors.js';
 import { EventCounter } from './count.js';
@@ -10,6 +6,7 @@ import type { EventFilter } from './filter.js';
 import { addStats, emptyStats, type ReadStats } from './reader.js';
 import { listLocalObjects } from './sources/dir.js';
 import type { IncompleteObject } from './sources/source.js';
+import { takeWorkers } from './worker-pool.js';
 
 /*
  * A full read of a local copy on several cores: each worker thread runs the same pipeline (list → prune →
@@ -58,18 +55,6 @@ export type WorkerMessage =
   | { want: number }
   | { error: { message: string; hint?: string | undefined } };
 
-const WORKER = new URL('./read-worker.js', import.meta.url);
-
-/**
- * How many workers a full read would use here: 0 (read on the main thread) on a single core, or when the
- * worker's compiled module is not there (the sources run under a TypeScript loader, as in unit tests).
- */
-export function readWorkers(): number {
-  if (!existsSync(fileURLToPath(WORKER))) return 0;
-  const cores = availableParallelism();
-  return cores < 2 ? 0 : Math.min(cores, 4);
-}
-
 export async function parallelRead(
   task: Omit<ReadTask, 'part' | 'parts' | 'shared'>,
   parts: number,
@@ -80,26 +65,20 @@ export async function parallelRead(
     write?: (bytes: Uint8Array, written: () => void) => void;
   },
 ): Promise<{ stats: ReadStats; counter: EventCounter }> {
-  const url = WORKER;
   const shared = !task.needStat;
-  const workers = Array.from(
-    { length: parts },
-    (_, part) =>
-      new Worker(url, {
-        // One object at a time per worker: its reads are blocking calls (see dirSource), so reading more
-        // at once gains nothing and holds more text and events (peak RSS of unfiltered ndjson over 1M
-        // events: 124 MB with one, 148 MB with two, 168 MB with --concurrency 16 shared out).
-        workerData: {
-          ...task,
-          concurrency: 1,
-          part,
-          parts,
-          shared,
-        } satisfies ReadTask,
-        // A small young generation: records die young, and each worker's heap counts towards peak RSS.
-        resourceLimits: { maxYoungGenerationSizeMb: 8 },
-      }),
-  );
+  const workers = takeWorkers(parts);
+  workers.forEach((w, part) => {
+    w.postMessage({
+      ...task,
+      // One object at a time per worker: its reads are blocking calls (see dirSource), so reading more
+      // at once gains nothing and holds more text and events (peak RSS of unfiltered ndjson over 1M
+      // events: 124 MB with one, 148 MB with two, 168 MB with --concurrency 16 shared out).
+      concurrency: 1,
+      part,
+      parts,
+      shared,
+    } satisfies ReadTask);
+  });
   const stop = () => {
     for (const w of workers) void w.terminate();
   };

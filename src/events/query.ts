@@ -4,10 +4,11 @@ import { terminalColumns } from '../ui/table.js';
 import { loadFormat } from './formats/index.js';
 import { inspectObjects, renderInspect } from './inspect.js';
 import { colorFor, countSink, eventSink, OutputWriter } from './output.js';
-import { parallelRead, readWorkers } from './parallel-read.js';
+import { parallelRead } from './parallel-read.js';
 import { type ReadStats, readEvents } from './reader.js';
 import { openSource } from './sources/index.js';
 import { type EventsQuery, endOfRun, startProgress, summaryLine } from './summary.js';
+import { plannedWorkers } from './worker-pool.js';
 
 export type { EventsQuery } from './summary.js';
 export { alertExitCode, endOfRun, incompleteReport, startProgress, summaryLine } from './summary.js';
@@ -33,7 +34,7 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
     let stats: ReadStats | undefined;
     const progress = await startProgress(ctx, () => stats);
     const out = new OutputWriter(ctx.stdout, progress.around);
-    const workers = parallelReadWorkers(ctx, q);
+    const workers = plannedWorkers(ctx.env, q);
     if (workers > 0 && q.source.kind === 'dir') {
       // A full read of a local copy: the same pipeline on several cores (./parallel-read.ts).
       try {
@@ -93,20 +94,4 @@ export async function runQuery(ctx: Context, q: EventsQuery): Promise<number> {
   } finally {
     close();
   }
-}
-
-/**
- * Worker threads for a full read of a local copy (0: read on the main thread): --count and --output ndjson
- * (with or without filters: even when the raw-line pre-filter skips most records, every byte is still
- * inflated and searched). Not with --strict or --limit, which stop at the first bad record or n-th match.
- * PROPHECY_AUDIT_WORKERS overrides the number (0 turns them off).
- */
-function parallelReadWorkers(ctx: Pick<Context, 'env'>, q: EventsQuery): number {
-  if (q.source.kind !== 'dir' || q.strict || q.limit !== undefined) return 0;
-  const fits = q.mode === 'count' || (q.mode === 'events' && q.format === 'ndjson');
-  if (!fits) return 0;
-  const auto = readWorkers();
-  const env = ctx.env.PROPHECY_AUDIT_WORKERS;
-  if (auto > 0 && env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 16);
-  return auto;
 }

@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { Chalk } from 'chalk';
 import type { ObjectRef } from '../core/objects.js';
 import { EventCounter } from './count.js';
@@ -156,13 +156,19 @@ async function main(task: ReadTask): Promise<WorkerResult> {
   }
 }
 
-main(workerData as ReadTask).then(
-  (done) => post({ done }),
-  (err: unknown) =>
-    post({
-      error: {
-        message: err instanceof Error ? err.message : String(err),
-        hint: (err as { hint?: string }).hint,
-      },
-    }),
-);
+const run = (task: ReadTask) =>
+  main(task).then(
+    (done) => post({ done }),
+    (err: unknown) =>
+      post({
+        error: {
+          message: err instanceof Error ? err.message : String(err),
+          hint: (err as { hint?: string }).hint,
+        },
+      }),
+  );
+
+// The task comes as the first message: the thread may have been started before it was known (worker-pool.ts).
+parentPort?.once('message', (task: ReadTask) => {
+  void run(task);
+});

@@ -8,6 +8,7 @@ import type { OutputFormat } from '../../events/formats/index.js';
 import type { EventsQuery } from '../../events/query.js';
 import type { SourceSpec } from '../../events/sources/index.js';
 import { parseTimeBound } from '../../events/time.js';
+import { plannedWorkers, startWorkersAhead } from '../../events/worker-pool.js';
 import { athenaQuery, checkEngineFlags } from '../events-athena/query.js';
 import { resolveBucket } from '../shared/input.js';
 
@@ -153,6 +154,9 @@ export function parse(flags: EventsQueryFlags, ctx: Context): EventsQuery | Athe
 
 export async function run(ctx: Context, query: EventsQuery | AthenaEventsQuery): Promise<number> {
   if ('engine' in query) return (await import('../../events/athena/run-query.js')).runAthenaQuery(ctx, query);
+  // Reader threads boot while the pipeline loads (see worker-pool.ts).
+  const workers = plannedWorkers(ctx.env, query);
+  if (workers > 0) startWorkersAhead(workers);
   const { runQuery } = await import('../../events/query.js');
   return runQuery(ctx, query);
 }
