@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,5 +76,47 @@ describe('the packed npm tarball', () => {
       'arn:aws:s3:::prophecy-customer-backend-events-acme',
       'arn:aws:s3:::prophecy-customer-backend-events-acme/*',
     ]);
+  });
+});
+
+describe('the bundle bin/ runs', () => {
+  const BUNDLE = join(ROOT, 'bundle');
+  /** Every file and package the bundle loads at start-up from `entry`: static imports only, followed. */
+  function staticGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+    const files = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (files.has(file)) return;
+      files.add(file);
+      for (const m of readFileSync(join(BUNDLE, file), 'utf8').matchAll(
+        /^import\s+(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm,
+      )) {
+        const spec = m[1] as string;
+        if (spec.startsWith('./')) visit(spec.slice(2));
+        else packages.add(spec);
+      }
+    };
+    visit(entry);
+    return { files, packages };
+  }
+
+  it('loads neither the AWS SDK, inquirer nor ora at start-up, and loads them when a command needs them', () => {
+    const { files, packages } = staticGraph('cli.js');
+    expect(files.size).toBeGreaterThan(1);
+    expect([...packages].filter((p) => /^(@aws-sdk|@smithy|@inquirer)\/|^ora$/.test(p))).toEqual([]);
+    // Still there, as dynamic imports of chunks loaded only by the commands that call AWS or ask.
+    const all = readdirSync(BUNDLE)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(BUNDLE, f), 'utf8'))
+      .join('\n');
+    expect(all).toMatch(/from "@aws-sdk\/client-s3"/);
+    expect(all).toMatch(/import\("@inquirer\/prompts"\)|from "@inquirer\/prompts"/);
+  });
+
+  it('names the licence of every package bundled into it', () => {
+    const notices = readFileSync(join(BUNDLE, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+    for (const name of ['commander', 'zod', 'chalk', 'yaml', 'lossless-json', 'string-width'])
+      expect(notices).toMatch(new RegExp(`^${name} \\d+\\.\\d+\\.\\d+ \\((MIT|ISC)\\)$`, 'm'));
+    expect(notices).not.toMatch(/\((A?GPL|LGPL)[^)]*\)/);
   });
 });
