@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staticGraph } from '../helpers/import-graph.js';
 import { cliEnv } from '../helpers/run-cli.js';
 
 const run = promisify(execFile);
@@ -81,27 +82,10 @@ describe('the packed npm tarball', () => {
 
 describe('the bundle bin/ runs', () => {
   const BUNDLE = join(ROOT, 'bundle');
-  /** Every file and package the bundle loads at start-up from `entry`: static imports only, followed. */
-  function staticGraph(entry: string): { files: Set<string>; packages: Set<string> } {
-    const files = new Set<string>();
-    const packages = new Set<string>();
-    const visit = (file: string) => {
-      if (files.has(file)) return;
-      files.add(file);
-      for (const m of readFileSync(join(BUNDLE, file), 'utf8').matchAll(
-        /^import\s+(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm,
-      )) {
-        const spec = m[1] as string;
-        if (spec.startsWith('./')) visit(spec.slice(2));
-        else packages.add(spec);
-      }
-    };
-    visit(entry);
-    return { files, packages };
-  }
-
   it('loads neither the AWS SDK, inquirer nor ora at start-up, and loads them when a command needs them', () => {
-    const { files, packages } = staticGraph('cli.js');
+    const { files, packages } = staticGraph(join(BUNDLE, 'cli.js'), (spec, from) =>
+      join(dirname(from), spec),
+    );
     expect(files.size).toBeGreaterThan(1);
     expect([...packages].filter((p) => /^(@aws-sdk|@smithy|@inquirer)\/|^ora$/.test(p))).toEqual([]);
     // Still there, as dynamic imports of chunks loaded only by the commands that call AWS or ask.

@@ -14,6 +14,7 @@ import {
   rng,
   variantFor,
 } from '../../src/synthetic/export.js';
+import { factsFor } from '../helpers/facts-need.js';
 import { mutate } from '../helpers/json-mutate.js';
 
 /*
@@ -42,13 +43,7 @@ function check(line: string, need: FactNeeds = ALL_FACTS, read = lineFacts): { r
   if (exceedsDepth(parsed)) return { read: true, why: 'read a record the depth check refuses' };
   const facts = readFacts(parsed);
   if (facts === undefined) return { read: true, why: 'read a record readFacts finds no query in' };
-  const want: EventFacts = {
-    ...facts,
-    params: undefined,
-    ...(need.time ? {} : { timeMs: undefined }),
-    ...(need.users ? {} : { users: [], user: undefined }),
-    ...(need.outcome ? {} : { outcome: undefined, failed: false }),
-  };
+  const want = factsFor(facts, need);
   if (isDeepStrictEqual(got, want)) return { read: true };
   return { read: true, why: `got ${inspect(got)}, readFacts says ${inspect(want)}` };
 }

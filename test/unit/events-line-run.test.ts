@@ -8,6 +8,7 @@ import type { FactNeeds } from '../../src/events/line-facts.js';
 import { readFacts } from '../../src/events/normalize.js';
 import { RecordScanner, type ScanLimits } from '../../src/events/scan.js';
 import { generateExport, rng } from '../../src/synthetic/export.js';
+import { factsFor } from '../helpers/facts-need.js';
 import { mutate } from '../helpers/json-mutate.js';
 
 /*
@@ -30,13 +31,7 @@ function scan(text: string, cuts: number[], limits: ScanLimits, need: FactNeeds)
   const seen: Seen = [];
   const show = (line: number, f: EventFacts | undefined) => {
     if (f === undefined) return seen.push(`${line} no query`);
-    const shown: EventFacts = {
-      ...f,
-      params: undefined,
-      ...(need.time ? {} : { timeMs: undefined }),
-      ...(need.users ? {} : { users: [], user: undefined }),
-      ...(need.outcome ? {} : { outcome: undefined, failed: false }),
-    };
+    const shown = factsFor(f, need);
     return seen.push(`${line} ${JSON.stringify(shown)}`);
   };
   const scanner = new RecordScanner(

@@ -1,33 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { staticGraph } from '../helpers/import-graph.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const HEAVY = ['@aws-sdk/', '@inquirer/', 'ora'];
 
-/**
- * Every module loaded at start-up by `entry`: static value imports (not `import type`, not dynamic
- * `import()`), followed through the source tree. Package names are collected, not followed.
- */
-function staticGraph(entry: string): { files: Set<string>; packages: Set<string> } {
-  const files = new Set<string>();
-  const packages = new Set<string>();
-  const visit = (file: string) => {
-    if (files.has(file)) return;
-    files.add(file);
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(
-      /^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm,
-    )) {
-      const spec = m[1] as string;
-      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
-      else packages.add(spec);
-    }
-  };
-  visit(join(SRC, entry));
-  return { files, packages };
-}
+/** The source modules and packages `entry` (under src/) loads at start-up. */
+const srcGraph = (entry: string) =>
+  staticGraph(join(SRC, entry), (spec, from) => resolve(dirname(from), spec.replace(/\.js$/, '.ts')));
 
 describe('start-up stays light', () => {
   it.each([
@@ -40,16 +21,16 @@ describe('start-up stays light', () => {
     ['commands/verify/offline.ts'],
     ['commands/events-query/run.ts'],
   ])('%s loads neither the AWS SDK, inquirer nor ora', (entry) => {
-    const { packages } = staticGraph(entry);
+    const { packages } = srcGraph(entry);
     const heavy = [...packages].filter((p) => HEAVY.some((h) => p.startsWith(h)));
     expect(heavy).toEqual([]);
   });
 
   it('the --output choices (the format registry) load no package at all', () => {
-    expect([...staticGraph('events/formats/index.ts').packages]).toEqual([]);
+    expect([...srcGraph('events/formats/index.ts').packages]).toEqual([]);
   });
 
   it('the graph walker does see the SDK where it is used', () => {
-    expect([...staticGraph('commands/verify/run.ts').packages]).toContain('@aws-sdk/client-s3');
+    expect([...srcGraph('commands/verify/run.ts').packages]).toContain('@aws-sdk/client-s3');
   });
 });
