@@ -453,6 +453,8 @@ const TEMPLATE_AFTER = 100;
 
 interface Template {
   re: RegExp;
+  /** The pattern of one record, without anchors. */
+  pattern: string;
   /** The same pattern for a run of lines in a chunk of text: sticky, ending at the line's newline. */
   run: RegExp | undefined;
   /**
@@ -471,8 +473,6 @@ const templates = new Map<string, Template | null>();
 // How often each key list (not yet a template) was walked; bounded, since key lists are input.
 const walks = new Map<string, number>();
 let lastTemplate: Template | undefined;
-// Each template's pattern text, for its run regex (built the first time a run of lines is read).
-const lastPattern = new WeakMap<Template, string>();
 
 const STRING = String.raw`"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"`;
 const NUMBER = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
@@ -533,13 +533,13 @@ function learn(need: FactNeeds): void {
     const body = `\\{${parts.join(',')}\\}`;
     t = {
       re: new RegExp(`^${body}$`),
+      pattern: body,
       run: undefined,
       memo: needBits(need) === 0 && roles.length === 2 ? new Map() : undefined,
       memoSize: 0,
       needBits: needBits(need),
       roles,
     };
-    lastPattern.set(t, body);
     templates.set(id, t);
   }
   if (t !== null) lastTemplate = t;
@@ -568,7 +568,7 @@ export function readLineRun(
   let re = t.run;
   if (re === undefined) {
     // A line ends at \n; a \r before it is cut off the line, as the line splitter does.
-    re = new RegExp(`${lastPattern.get(t) as string}\\r?\\n`, 'y');
+    re = new RegExp(`${t.pattern}\\r?\\n`, 'y');
     t.run = re;
   }
   const roles = t.roles;
