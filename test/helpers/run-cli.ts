@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -50,34 +50,52 @@ export function cliEnv(
   return env;
 }
 
+/** A CLI process started by spawnCli: its output so far, and its exit code once it closes. */
+export interface CliProcess {
+  child: ChildProcessWithoutNullStreams;
+  out: () => string;
+  err: () => string;
+  exit: Promise<number | null>;
+}
+
+/**
+ * Starts the built CLI with the test environment and collects its output as it comes; stdin is left open
+ * (end it, or write to it). For runs a test watches or signals while they go; runCli waits for the end.
+ */
+export function spawnCli(args: string[], opts: Omit<RunOptions, 'input' | 'timeoutMs'> = {}): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd,
+    env: cliEnv(opts.endpoint, opts.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(opts.uid === undefined ? {} : { uid: opts.uid }),
+    ...(opts.gid === undefined ? {} : { gid: opts.gid }),
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, out: () => stdout, err: () => stderr, exit };
+}
+
 /** Runs the built CLI as a user would, with stdin closed (or fed `input`), and collects its output. */
 export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: opts.cwd,
-      env: cliEnv(opts.endpoint, opts.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(opts.uid === undefined ? {} : { uid: opts.uid }),
-      ...(opts.gid === undefined ? {} : { gid: opts.gid }),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
+    const run = spawnCli(args, opts);
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`CLI timed out: ${args.join(' ')}\nstdout: ${stdout}\nstderr: ${stderr}`));
+      run.child.kill('SIGKILL');
+      reject(new Error(`CLI timed out: ${args.join(' ')}\nstdout: ${run.out()}\nstderr: ${run.err()}`));
     }, opts.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
+    run.child.on('error', reject);
+    void run.exit.then((code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout: run.out(), stderr: run.err() });
     });
-    child.stdin.end(opts.input ?? '');
+    run.child.stdin.end(opts.input ?? '');
   });
 }
 

@@ -2,7 +2,6 @@
 // its results are preset through /moto-api/static/athena/query-results, its query states are steered
 // through the state manager, and it never fails a query by itself (FAILED reasons are covered by the
 // unit tests with a scripted client).
-import { spawn } from 'node:child_process';
 import {
   AthenaClient,
   GetDatabaseCommand,
@@ -27,7 +26,7 @@ import { EVENT_ROW_COLUMNS, rowToCountGroup, rowToEvent } from '../../src/events
 import { compileQuery, renderTrino } from '../../src/events/athena/sql.js';
 import { NO_FILTER } from '../../src/events/filter.js';
 import { type FaultProxy, type SeenRequest, startFaultProxy } from '../helpers/fault-proxy.js';
-import { CLI, cliEnv, runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
+import { runCli, spawnCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
 
 let endpoint: string;
 let athena: AthenaClient;
@@ -436,15 +435,8 @@ describe('the CLI on moto: events athena ddl/create, events query --engine athen
       transition: { progression: 'manual', times: 1000 },
     });
     const before = await knownIds();
-    const child = spawn(process.execPath, [CLI, 'events', 'query', '--engine', 'athena', '--since', '7d'], {
-      env: cliEnv(proxy.url),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const run = spawnCli(['events', 'query', '--engine', 'athena', '--since', '7d'], { endpoint: proxy.url });
+    run.child.stdin.end();
     let started: { id: string; state: string } | undefined;
     for (let i = 0; i < 200 && !started; i++) {
       const ids = ((await athena.send(new ListQueryExecutionsCommand({}))).QueryExecutionIds ?? []).filter(
@@ -453,10 +445,10 @@ describe('the CLI on moto: events athena ddl/create, events query --engine athen
       if (ids[0]) started = { id: ids[0], state: '' };
       else await new Promise((r) => setTimeout(r, 50));
     }
-    expect(started, stderr).toBeDefined();
-    child.kill('SIGINT');
-    expect(await closed).toBe(130);
-    expect(stderr).toContain(`stopping the Athena query ${started?.id}`);
+    expect(started, run.err()).toBeDefined();
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    expect(run.err()).toContain(`stopping the Athena query ${started?.id}`);
     expect((await getQueryStatus(athena, started?.id as string)).state).toBe('CANCELLED');
   });
 });

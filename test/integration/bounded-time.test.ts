@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type FaultProxy, s3Call, startFaultProxy } from '../helpers/fault-proxy.js';
-import { CLI, type CliResult, cliEnv, runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
+import { type CliResult, runCli, spawnCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
 
 /**
  * Issue 12 §4: an endpoint that accepts and never answers cannot hang `verify` (cron); SIGTERM stops a run
@@ -74,38 +73,30 @@ describe('https to a plain-HTTP port', () => {
 /** Runs the CLI and sends it `signal` once `ready` holds (polled), as cron's timeout or `kill` would. */
 function runAndSignal(
   args: string[],
-  env: NodeJS.ProcessEnv,
+  endpoint: string,
   ready: () => boolean,
   signal: NodeJS.Signals,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
+    const run = spawnCli(args, { endpoint });
     const poll = setInterval(() => {
       if (ready()) {
         clearInterval(poll);
-        child.kill(signal);
+        run.child.kill(signal);
       }
     }, 50);
     const guard = setTimeout(() => {
       clearInterval(poll);
-      child.kill('SIGKILL');
-      reject(new Error(`no exit after ${signal}\nstderr: ${stderr}`));
+      run.child.kill('SIGKILL');
+      reject(new Error(`no exit after ${signal}\nstderr: ${run.err()}`));
     }, 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
+    run.child.on('error', reject);
+    void run.exit.then((code) => {
       clearInterval(poll);
       clearTimeout(guard);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout: run.out(), stderr: run.err() });
     });
-    child.stdin.end();
+    run.child.stdin.end();
   });
 }
 
@@ -115,7 +106,7 @@ describe('SIGTERM', () => {
     const p = proxy;
     const r = await runAndSignal(
       ['setup', '--suffix', uniqueSuffix('term'), '--yes'],
-      cliEnv(p.url),
+      p.url,
       () => p.seen.some(s3Call.putBucketPolicy),
       'SIGTERM',
     );

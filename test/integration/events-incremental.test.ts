@@ -1,4 +1,3 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { auditEventSchema, eventsCountDocumentSchema } from '../../src/schemas/e
 import { type GenerateOptions, generateExport, type SyntheticObject } from '../../src/synthetic/export.js';
 import { uploadObjects, writeObjectsToDir } from '../../src/synthetic/export-io.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { CLI, cliEnv, runCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
+import { runCli, spawnCli, testS3, uniqueSuffix } from '../helpers/run-cli.js';
 
 /*
  * `events query` as a pipe: --follow, --state across runs (and across a SIGKILL), and the alert exit codes.
@@ -42,31 +41,6 @@ function events(stdout: string) {
 
 const total = (objs: SyntheticObject[]) => objs.reduce((n, o) => n + o.truth.length, 0);
 
-function spawnCli(
-  args: string[],
-  via = endpoint,
-): {
-  child: ChildProcessWithoutNullStreams;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-} {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: cliEnv(via),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, out: () => stdout, err: () => stderr, exit };
-}
-
 async function until(what: string, cond: () => boolean, ms: number, detail: () => string): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -90,17 +64,10 @@ describe('events query --follow', () => {
   it('prints the events of an object uploaded while it runs, then exits 130 on SIGINT with no partial line', async () => {
     const first = gen({ hours: 3 });
     const bucket = await newBucket('follow', first);
-    const run = spawnCli([
-      'events',
-      'query',
-      '--bucket',
-      bucket,
-      '--follow',
-      '--poll',
-      '1s',
-      '--output',
-      'ndjson',
-    ]);
+    const run = spawnCli(
+      ['events', 'query', '--bucket', bucket, '--follow', '--poll', '1s', '--output', 'ndjson'],
+      { endpoint },
+    );
     try {
       await until('the first scan', () => events(run.out()).length === total(first), 20_000, run.err);
       const late = gen({
@@ -137,17 +104,10 @@ describe('events query --follow', () => {
     const objs = gen({ hours: 2 });
     const bucket = await newBucket('followterm', objs);
     const state = join(work, 'term.json');
-    const run = spawnCli([
-      'events',
-      'query',
-      '--bucket',
-      bucket,
-      '--follow',
-      '--poll',
-      '1s',
-      '--state',
-      state,
-    ]);
+    const run = spawnCli(
+      ['events', 'query', '--bucket', bucket, '--follow', '--poll', '1s', '--state', state],
+      { endpoint },
+    );
     await until('the first scan', () => events(run.out()).length === total(objs), 20_000, run.err);
     await until('the state file', () => existsSync(state), 5_000, run.err);
     run.child.kill('SIGTERM');
@@ -235,7 +195,7 @@ describe('events query --state', () => {
         times: 1,
       },
     ]);
-    const run = spawnCli(args, proxy.url);
+    const run = spawnCli(args, { endpoint: proxy.url });
     try {
       await until('a saved state', () => existsSync(state), 20_000, run.err);
       await until('more output', () => events(run.out()).length > 10 * 40, 20_000, run.err);
