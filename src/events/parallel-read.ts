@@ -10,7 +10,8 @@ import { takeWorkers } from './worker-pool.js';
 
 /*
  * A full read of a local copy on several cores: each worker thread runs the same pipeline (list → prune →
- * decode → scan → normalize → filter → count or format) over every n-th object of the same listing. Counts
+ * decode → scan → normalize → filter → count or format) over its share of the objects: those the main thread
+ * hands it from one listing, or, with a time window, every n-th object of its own listing. Counts
  * are merged; ndjson text comes back in chunks the main thread writes to stdout, with back-pressure (a
  * worker waits once a few of its chunks are not yet written). The same code reads, so the answers are
  * exactly the single-threaded ones; only the order of objects differs, as it does between runs anyway.

@@ -18,7 +18,7 @@ const WORKER = new URL('./read-worker.js', import.meta.url);
  * How many threads a full read would use here: 0 (read on the main thread) on a single core, or when the
  * worker's compiled module is not there (the sources run under a TypeScript loader, as in unit tests).
  */
-export function readWorkers(): number {
+function readWorkers(): number {
   if (!existsSync(fileURLToPath(WORKER))) return 0;
   const cores = availableParallelism();
   return cores < 2 ? 0 : Math.min(cores, 4);
