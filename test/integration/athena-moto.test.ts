@@ -446,6 +446,11 @@ describe('the CLI on moto: events athena ddl/create, events query --engine athen
       else await new Promise((r) => setTimeout(r, 50));
     }
     expect(started, run.err()).toBeDefined();
+    // Athena lists the query as soon as it is started, before the CLI has the answer with its id and has
+    // set up stopping it: wait for its first status poll, which comes after that.
+    for (let i = 0; i < 200 && !proxy.seen.some(isCall('GetQueryExecution')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(proxy.seen.some(isCall('GetQueryExecution')), run.err()).toBe(true);
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(130);
     expect(run.err()).toContain(`stopping the Athena query ${started?.id}`);
